@@ -1,0 +1,1 @@
+"""Sub-commands of ``safegov``; each module has ``register(subparsers)``."""

@@ -1,0 +1,8 @@
+"""safegov's simulation core: the Jiangsu work-safety governance model (安全生产治理)."""
+
+from sim.model import SafetyModel
+from sim.run import RunResult, run_scenario
+from sim.scenario import Scenario, load_scenario
+
+__all__ = ["SafetyModel", "RunResult", "Scenario", "load_scenario", "run_scenario"]
+__version__ = "0.1.0"

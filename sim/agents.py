@@ -1,0 +1,113 @@
+"""Mesa agents. Enterprises are handles onto the shared arrays (the hot path is vectorised in
+the model); inspectors, grid workers and safety committees sit on the jurisdiction network."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import mesa
+from mesa.discrete_space import CellAgent
+
+from sim import sectors as S
+from sim.mechanisms.grading import GRADES
+
+if TYPE_CHECKING:
+    from sim.model import SafetyModel
+
+
+class Enterprise(mesa.Agent):
+    """A production unit (生产经营单位): a handle whose state lives in ``model.firms`` arrays.
+
+    It stands for ``enterprises_per_agent`` real firms with the same state. The handle is tied
+    to a premises slot; when a firm closes, an entrant takes the slot with a new ``firm_uid``.
+    """
+
+    @property
+    def firm_uid(self) -> int:
+        """Identity of the firm now in this slot (changes when a firm exits and one enters)."""
+        return int(self._get("uid"))
+
+    def __init__(self, model: SafetyModel, slot: int):
+        super().__init__(model)
+        self.slot = slot
+
+    def _get(self, name: str):
+        return getattr(self.model.firms, name)[self.slot]
+
+    @property
+    def sector(self) -> str:
+        return S.SECTORS[self._get("sector")]
+
+    @property
+    def size(self) -> str:
+        return S.SIZES[self._get("size")]
+
+    @property
+    def county(self) -> str:
+        return self.model.jurisdiction.counties[self._get("county")]
+
+    @property
+    def compliant(self) -> bool:
+        return bool(self._get("compliant"))
+
+    @property
+    def hazards(self) -> float:
+        """Hidden hazards (事故隐患) [count per firm]."""
+        return float(self._get("hazards"))
+
+    @property
+    def blacklisted(self) -> bool:
+        return bool(self._get("blacklist_months") > 0)
+
+    @property
+    def enforcement_level(self) -> int:
+        return int(self._get("level"))
+
+    @property
+    def tie(self) -> float:
+        """Tie strength to its own inspector (人情关系) [0-1]."""
+        return float(self._get("tie"))
+
+    @property
+    def inspector(self) -> Inspector:
+        return self.model.inspectors[self._get("inspector")]
+
+
+class Inspector(CellAgent):
+    """Law-enforcement officer (执法人员) of a county body; ties are stored per firm."""
+
+    def __init__(self, model: SafetyModel, index: int, county: int, native: bool, skill: float, cell):
+        super().__init__(model)
+        self.index = index
+        self.county = county
+        self.native = native
+        self.skill_multiplier = skill
+        self.cell = cell
+
+
+class GridWorker(CellAgent):
+    """Grid worker (网格员) patrolling one grid."""
+
+    def __init__(self, model: SafetyModel, grid: int, cell):
+        super().__init__(model)
+        self.grid = grid
+        self.cell = cell
+
+
+class SafetyCommittee(CellAgent):
+    """Safety committee (安委会) of the province, a city or a county."""
+
+    def __init__(self, model: SafetyModel, level: str, index: int, cell):
+        super().__init__(model)
+        self.level = level
+        self.index = index
+        self.cell = cell
+
+    @property
+    def priority(self) -> float:
+        """Safety priority against development [0-1]."""
+        c = self.model.committees
+        return float({"province": c.province, "city": c.city, "county": c.county}[self.level][self.index])
+
+
+__all__ = ["Enterprise", "Inspector", "GridWorker", "SafetyCommittee", "GRADES"]

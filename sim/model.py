@@ -1,0 +1,309 @@
+"""SafetyModel: Jiangsu work-safety governance, one step = one month.
+
+``step()`` runs the paper's mechanisms in order; each lives in ``sim/mechanisms``. Enterprise
+state is a struct of arrays (``self.firms``); the Mesa ``Enterprise`` agents are handles.
+"""
+
+from __future__ import annotations
+
+import gc
+
+import mesa
+import numpy as np
+from mesa.discrete_space import Network
+
+from sim import costs, population
+from sim import sectors as S
+from sim.agents import Enterprise, GridWorker, Inspector, SafetyCommittee
+from sim.jurisdiction import build_jurisdiction
+from sim.mechanisms import (accidents, awareness, campaigns, committees, compliance, demography,
+                            grid, hazards, information, inspection, leniency, sanctions, severity)
+from sim.metrics import INDEX, Tally
+from sim.rollup import SegmentSum
+from sim.scenario import Scenario, default_scenario
+from sim.streams import Streams
+
+
+class SafetyModel(mesa.Model):
+    """Agent-based model of work-safety governance (安全生产治理) in Jiangsu.
+
+    Args:
+        config: a resolved scenario (``sim.scenario.load_scenario``); defaults if None.
+        seed: root seed; replicate: replicate number. Together they fix every random draw.
+        months: override of the horizon in the scenario.
+        handles: create Mesa handles for enterprises (the benchmark's kernel turns them off).
+    """
+
+    def __init__(self, config: Scenario | None = None, seed: int = 0, replicate: int = 0,
+                 months: int | None = None, handles: bool = True):
+        self.streams = Streams(seed, replicate)
+        super().__init__(rng=self.streams.python_seed("setup"))
+        self.config = config or default_scenario()
+        setup = self.config.setup
+        self.months = months or setup.months
+        self.warmup = setup.warmup_months
+        self.month = -self.warmup  # month 1 is the first recorded month
+        self.firms_per_agent = float(setup.enterprises_per_agent)
+        self.bh = dict(self.config.behaviour)
+        lv = self.config.levers_at(1)
+
+        self.jurisdiction = jur = build_jurisdiction(
+            self.streams.get("network"), setup.cities, setup.counties_per_city, setup.grids_per_county)
+        self.network = Network(jur.graph, layout=None, random=self.random)
+
+        setup_rng = self.streams.get("setup")
+        n_insp = max(1, int(round(lv["inspectors_per_county"])))
+        self.inspector_county = np.repeat(np.arange(jur.n_counties, dtype=np.int32), n_insp)
+        self.inspector_native = setup_rng.random(len(self.inspector_county)) < self.bh["native_share"]
+        self.inspector_skill = 0.8 + 0.4 * setup_rng.random(len(self.inspector_county))
+        self.firms = population.create_population(
+            setup.agents, jur, setup_rng, self.config.values(), self.inspector_county, self.inspector_native)
+        self.by_county = SegmentSum(self.firms.county, jur.n_counties)
+        self.by_grid = SegmentSum(self.firms.grid, jur.n_grids)
+        self.agents_per_grid = self.by_grid.counts
+        self.next_uid = setup.agents
+
+        self.committees = committees.Committees(
+            jur.n_cities, jur.n_counties, jur.county_city, len(S.SECTORS),
+            start=committees.Committees.resting_level(lv))
+        self.tally = Tally(self.months, self.by_county)
+        self.events: list[dict[str, np.ndarray]] = []
+        self.accident_rate = accidents.rates(self.firms, self.bh).total
+        self.last_month: dict[str, float] = {}
+
+        gc_was_enabled = gc.isenabled()
+        gc.disable()  # creating many handles: the collector would only slow this down
+        try:
+            self._create_agents(handles, lv)
+        finally:
+            if gc_was_enabled:
+                gc.enable()
+        gc.freeze()
+
+        self.datacollector = mesa.DataCollector(model_reporters={
+            name: (lambda m, name=name: m.last_month.get(name, 0.0))
+            for name in ("deaths", "accidents", "accidents_larger_or_worse", "inspections",
+                         "penalty_cases", "compliance_rate", "hazards_per_enterprise", "committee_priority")
+        })
+
+    # ------------------------------------------------------------------------------ set-up
+    def _create_agents(self, handles: bool, lv: dict[str, float]) -> None:
+        jur = self.jurisdiction
+        cell = self.network._cells
+        self.enterprise_handles: list[Enterprise | None] = (
+            [Enterprise(self, slot) for slot in range(self.firms.n)] if handles else [None] * self.firms.n)
+        self.inspectors = [
+            Inspector(self, i, int(c), bool(self.inspector_native[i]), float(self.inspector_skill[i]),
+                      cell[jur.counties[c]])
+            for i, c in enumerate(self.inspector_county)]
+        per_grid = int(round(lv["grid_workers_per_grid"]))
+        self.grid_workers = [GridWorker(self, g, cell[jur.grid_node(g)])
+                             for g in range(jur.n_grids) for _ in range(per_grid)]
+        self.safety_committees = (
+            [SafetyCommittee(self, "province", 0, cell["Jiangsu"])]
+            + [SafetyCommittee(self, "city", i, cell[c]) for i, c in enumerate(jur.cities)]
+            + [SafetyCommittee(self, "county", i, cell[c]) for i, c in enumerate(jur.counties)])
+
+    # -------------------------------------------------------------------------------- step
+    def step(self) -> None:
+        """One month: the paper's mechanisms in order (docs/ODD.md, process overview)."""
+        self.month += 1
+        month = self.month
+        recording = month >= 1
+        self.tally.month_index = month - 1 if recording else -1
+        lv = self.config.levers_at(max(month, 1))
+        bh, firms, m = self.bh, self.firms, self.firms_per_agent
+        jur = self.jurisdiction
+        stream = self._stream_for(month)
+
+        # 9. Safety committees: priority relaxes toward development-first, floored by 党政同责.
+        self.committees.relax(lv, bh)
+        priority = self.committees.effective()
+        # 10. Training and party branches raise awareness, which decays.
+        trained = awareness.train_and_decay(firms, lv, bh, priority, stream("awareness"))
+        # 1. Compliance: bounded-rational deterrence decision with peers.
+        grid_compliance = self.by_grid.mean(firms.compliant)
+        visibility = information.blacklist_visibility(lv)
+        compliance.decide(firms, lv, bh, self.accident_rate, grid_compliance, visibility, stream("compliance"))
+        # 2. Equipment ageing and hidden-hazard build-up.
+        hazards.evolve(firms, bh)
+        # 3. Accidents and their causes (88:10:2 from the mechanism).
+        rates = accidents.rates(firms, bh)
+        self.accident_rate = rates.total
+        events = accidents.occur(rates, m, stream("accidents"))
+        # 4. Severity, rescue and Decree 493 grades; the incident pyramid.
+        assessed = severity.assess(firms, events, lv, bh, stream("severity"))
+        firms.last_accident[events.slot] = month
+        minor, near = severity.pyramid_expectations(firms, rates, m)
+        pyramid_rng = stream("pyramid")
+        minor_c = pyramid_rng.poisson(self.by_county(minor))
+        near_c = pyramid_rng.poisson(self.by_county(near))
+        # 8. Grid governance: patrols, detection, delayed reports (大数据+网格化+铁脚板).
+        delay = information.report_delay(lv, bh)
+        patrol = grid.patrol(firms, lv, bh, month, delay, m, self.agents_per_grid, stream("grid"))
+        detect_c = self.by_county.mean(patrol.visit_probability) * bh["grid_skill_ratio"] * lv["inspector_skill"]
+        near_reported_c = grid.report_near_misses(near_c, detect_c, pyramid_rng)
+        # 5. Inspection: capacity, targeting (双随机 vs risk-based), formality, detection.
+        capacity = inspection.capacity(lv, bh, priority)
+        slots = inspection.select(firms, lv, month, rates.total, capacity, m,
+                                  self.committees.campaign_boost(), self.by_county, stream("inspection"))
+        outcome_rng = stream("inspection_outcome")
+        # 6. Leniency from ties (inside inspect), with collusion exposure.
+        insp = inspection.inspect(firms, slots, lv, bh, month, self.inspector_skill,
+                                  self.exposure, outcome_rng)
+        # 7. Sanctions: pyramid, rectification, fines, suspension, blacklists.
+        sanc = sanctions.apply(firms, insp, lv, bh, month)
+        # 1. (learning) Perceived detection from own and neighbours' inspections.
+        own = np.zeros(firms.n)
+        own[insp.slots[~insp.formal]] = 1.0
+        penalised = np.bincount(firms.grid[sanc.penalty_cases], minlength=jur.n_grids) / np.maximum(self.agents_per_grid, 1)
+        compliance.learn_detection(firms, bh, own, penalised)
+        # 6. + 9. Investigations of serious accidents; committees react; campaigns.
+        serious = assessed.grade >= 1
+        exposed = leniency.investigate(firms, events.slot[serious], month, self.exposure, jur.n_counties)
+        ev_county, ev_sector = firms.county[events.slot], firms.sector[events.slot]
+        self.committees.react(ev_county, assessed.grade, ev_sector, lv, bh)
+        camp_rng = stream("campaigns")
+        closed_campaign = campaigns.sector_campaign(firms, firms.city[events.slot], assessed.grade,
+                                                    ev_sector, lv, camp_rng.random(firms.n))
+        closed_remediation = campaigns.remediation(firms, lv, camp_rng.random(firms.n))
+        # 10. Exit and entry.
+        demo_rng = stream("demography")
+        closed_accident = demography.close_after_accidents(firms, events.slot, assessed.grade,
+                                                           demo_rng.random(len(events)))
+        self._record(lv, priority, trained, events, assessed, minor_c, near_c, near_reported_c,
+                     patrol, insp, sanc, exposed, closed_campaign, closed_remediation, closed_accident)
+        leaving = demography.exits(firms, bh, demo_rng.random(firms.n))
+        self._replace(leaving, demo_rng)
+        self.tally.add("exits", firms.county[leaving], m)
+        self.tally.add("entries", firms.county[leaving], m)  # every freed slot is refilled
+        # Month end: fading deterrence, listings and ties; rotation of inspectors.
+        sanctions.fade(firms, bh)
+        leniency.decay_ties(firms, bh)
+        leniency.rotate(firms, lv, len(self.inspector_county), stream("committees"))
+        self._record_stocks(lv, priority)
+        if recording:
+            self.datacollector.collect(self)
+        if month >= self.months:
+            self.running = False
+
+    @property
+    def exposure(self) -> np.ndarray:
+        """Collusion exposure per county (from accident investigations)."""
+        if not hasattr(self, "_exposure"):
+            self._exposure = np.zeros(self.jurisdiction.n_counties)
+        return self._exposure
+
+    def _stream_for(self, month: int):
+        index = month + self.warmup  # 1, 2, ... including warm-up months
+        return lambda name: self.streams.get(name, index)
+
+    def _replace(self, slots: np.ndarray, rng: np.random.Generator) -> None:
+        """Refill closed slots with entrants under a new firm identity (``firms.uid``).
+
+        The Mesa handle of a slot is kept: it stands for the premises, and reports the firm
+        now in it (``Enterprise.firm_uid``). Re-creating handles for ~0.5% of firms a month
+        would cost more than the whole vectorised month (benchmarks/README.md).
+        """
+        if len(slots) == 0:
+            return
+        self.firms.uid[slots] = np.arange(self.next_uid, self.next_uid + len(slots))
+        self.next_uid += len(slots)
+        population.fill_new_firms(self.firms, slots, rng, self.config.values(), self.inspector_county,
+                                  self.inspector_native, entrant=True)
+
+    # ----------------------------------------------------------------------------- metrics
+    def _record(self, lv, priority, trained, events, assessed, minor_c, near_c, near_reported_c,
+                patrol, insp, sanc, exposed, closed_campaign, closed_remediation, closed_accident) -> None:
+        t, firms, m = self.tally, self.firms, self.firms_per_agent
+        if t.month_index < 0:
+            return
+        county = firms.county
+        ev_c = county[events.slot]
+        if len(events):
+            self.events.append({
+                "month": np.full(len(events), self.month, dtype=np.int32), "county": ev_c,
+                "sector": firms.sector[events.slot], "size": firms.size[events.slot],
+                "major_hazard": firms.major_hazard[events.slot], "cause": events.cause,
+                "deaths": assessed.deaths, "serious_injuries": assessed.injuries,
+                "direct_loss_10k_cny": assessed.loss, "deaths_saved": assessed.deaths_saved,
+                "grade": assessed.grade, "firm_uid": firms.uid[events.slot]})
+        t.add("accidents", ev_c)
+        t.add("deaths", ev_c, assessed.deaths)
+        t.add("serious_injuries", ev_c, assessed.injuries)
+        t.add("direct_loss_10k_cny", ev_c, assessed.loss)
+        t.add("deaths_saved", ev_c, assessed.deaths_saved)
+        for g, name in enumerate(("accidents_general", "accidents_larger", "accidents_major",
+                                  "accidents_especially_major")):
+            t.add(name, ev_c[assessed.grade == g])
+        t.add("accidents_larger_or_worse", ev_c[assessed.grade >= 1])
+        for c, name in enumerate(("accidents_human", "accidents_combined", "accidents_unavoidable")):
+            t.add(name, ev_c[events.cause == c])
+        t.set("minor_injuries", minor_c)
+        t.set("near_misses", near_c)
+        t.set("near_misses_reported", near_reported_c)
+        ic = county[insp.slots]
+        t.add("inspections", ic, m)
+        t.add("inspections_formal", ic[insp.formal], m)
+        t.add("inspections_cross_region", ic[insp.cross], m)
+        t.add("violations_detected", ic[insp.detected], m)
+        t.add("violations_let_off", ic[insp.let_off], m)
+        t.add("rectification_orders", county[sanc.rectification], m)
+        t.add("penalty_cases", county[sanc.penalty_cases], m)
+        t.add("fines_10k_cny", county[sanc.penalty_cases], sanc.fines_10k_cny * m)
+        t.add("suspensions", county[sanc.suspended], m)
+        t.add("licence_revocations", county[sanc.revoked], m)
+        t.add("blacklistings", county[sanc.listed], m)
+        t.set("collusion_exposed", exposed)
+        t.add("campaign_closures", county[closed_campaign], m)
+        t.add("remediation_closures", county[closed_remediation], m)
+        t.add("accident_closures", county[closed_accident], m)
+        jur = self.jurisdiction
+        n_ins = np.bincount(ic, minlength=jur.n_counties) * m
+        n_cross = np.bincount(ic[insp.cross], minlength=jur.n_counties) * m
+        chem = np.bincount(county, (firms.sector == S.CHEMICALS) * m, jur.n_counties)
+        cost = (lv["inspectors_per_county"] * costs.INSPECTOR_MONTH
+                + (n_ins - n_cross) * costs.INSPECTION + n_cross * costs.CROSS_REGION_INSPECTION
+                + lv["grid_workers_per_grid"] * np.bincount(jur.grid_county, minlength=jur.n_counties)
+                * costs.GRID_WORKER_MONTH
+                + lv["informatisation"] * costs.INFORMATISATION_COUNTY_MONTH
+                + lv["data_sharing"] * costs.DATA_SHARING_COUNTY_MONTH
+                + lv["chem_platform"] * chem * costs.CHEM_PLATFORM_FIRM_MONTH
+                + np.bincount(county, trained * m, jur.n_counties) * costs.TRAINING
+                + lv["rescue_capacity"] * costs.RESCUE_COUNTY_MONTH)
+        t.set("enforcement_cost_10k_cny", cost)
+        self._slot_flows = (patrol.visited, patrol.reported, trained)
+
+    def _record_stocks(self, lv, priority) -> None:
+        t, firms, m = self.tally, self.firms, self.firms_per_agent
+        if t.month_index < 0:
+            return
+        visited, reported, trained = self._slot_flows
+        rows = (
+            ("grid_visits", visited), ("grid_reports", reported), ("trained", trained),
+            ("compliance_cost_10k_cny", firms.safety_cost * firms.investment),
+            ("enterprises", 1.0), ("compliant_enterprises", firms.compliant),
+            ("hidden_hazards", firms.hazards),
+            ("unregulated_enterprises", ~inspection.regulated(firms, lv)),
+            ("blacklisted_enterprises", firms.listed),
+            ("chemical_enterprises", firms.sector == S.CHEMICALS),
+            ("major_hazard_enterprises", firms.major_hazard),
+        )
+        values = np.empty((len(rows), firms.n))
+        for k, (_, v) in enumerate(rows):
+            values[k] = v
+        values *= m
+        t.add_slots(tuple(name for name, _ in rows), values)
+        t.set("committee_priority", priority)
+        row = t.data[t.month_index].sum(axis=0)
+        self.last_month = {name: float(row[i]) for name, i in INDEX.items()}
+        self.last_month["committee_priority"] = float(priority.mean())
+        self.last_month["compliance_rate"] = row[INDEX["compliant_enterprises"]] / max(row[INDEX["enterprises"]], 1)
+        self.last_month["hazards_per_enterprise"] = row[INDEX["hidden_hazards"]] / max(row[INDEX["enterprises"]], 1)
+
+    # ------------------------------------------------------------------------------- run
+    def run(self) -> SafetyModel:
+        """Warm up, then simulate every month of the horizon."""
+        while self.month < self.months:
+            self.step()
+        return self
