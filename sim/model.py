@@ -187,6 +187,13 @@ class SafetyModel(mesa.Model):
         if month >= self.months:
             self.running = False
 
+    def set_levers(self, values: dict[str, float], source: str = "levers") -> None:
+        """Change levers from the next month on (validated against the declaration).
+
+        Used by interactive exercises: past months keep the values they were run with.
+        """
+        self.config = self.config.with_overrides(values, source=source)
+
     @property
     def exposure(self) -> np.ndarray:
         """Collusion exposure per county (from accident investigations)."""
