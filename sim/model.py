@@ -67,6 +67,7 @@ class SafetyModel(mesa.Model):
             jur.n_cities, jur.n_counties, jur.county_city, len(S.SECTORS),
             start=committees.Committees.resting_level(lv))
         self.tally = Tally(self.months, self.by_county)
+        self.exposure = np.zeros(jur.n_counties)  # collusion exposure per county (investigations)
         self.events: list[dict[str, np.ndarray]] = []
         self.accident_rate = accidents.rates(self.firms, self.bh).total
         self.last_month: dict[str, float] = {}
@@ -160,21 +161,22 @@ class SafetyModel(mesa.Model):
         compliance.learn_detection(firms, bh, own, penalised)
         # 6. + 9. Investigations of serious accidents; committees react; campaigns.
         serious = assessed.grade >= 1
-        exposed = leniency.investigate(firms, events.slot[serious], month, self.exposure, jur.n_counties)
+        exposed = leniency.investigate(firms, events.slot[serious], month, self.exposure, jur.n_counties, bh)
         ev_county, ev_sector = firms.county[events.slot], firms.sector[events.slot]
         self.committees.react(ev_county, assessed.grade, ev_sector, lv, bh)
         camp_rng = stream("campaigns")
         closed_campaign = campaigns.sector_campaign(firms, firms.city[events.slot], assessed.grade,
                                                     ev_sector, lv, camp_rng.random(firms.n))
         closed_remediation = campaigns.remediation(firms, lv, camp_rng.random(firms.n))
-        # 10. Exit and entry.
+        # 10. Exit and entry. Fixed-size draws first, so event counts never shift them (CRN).
         demo_rng = stream("demography")
-        closed_accident = demography.close_after_accidents(firms, events.slot, assessed.grade,
+        exit_draws = demo_rng.random(firms.n)
+        closed_accident = demography.close_after_accidents(firms, events.slot, assessed.grade, bh,
                                                            demo_rng.random(len(events)))
         self._record(lv, priority, trained, events, assessed, minor_c, near_c, near_reported_c,
                      patrol, insp, sanc, exposed, closed_campaign, closed_remediation, closed_accident)
-        leaving = demography.exits(firms, bh, demo_rng.random(firms.n))
-        self._replace(leaving, demo_rng)
+        leaving = demography.exits(firms, bh, exit_draws)
+        self._replace(leaving, stream("entry"))
         self.tally.add("exits", firms.county[leaving], m)
         self.tally.add("entries", firms.county[leaving], m)  # every freed slot is refilled
         # Month end: fading deterrence, listings and ties; rotation of inspectors.
@@ -193,13 +195,6 @@ class SafetyModel(mesa.Model):
         Used by interactive exercises: past months keep the values they were run with.
         """
         self.config = self.config.with_overrides(values, source=source)
-
-    @property
-    def exposure(self) -> np.ndarray:
-        """Collusion exposure per county (from accident investigations)."""
-        if not hasattr(self, "_exposure"):
-            self._exposure = np.zeros(self.jurisdiction.n_counties)
-        return self._exposure
 
     def _stream_for(self, month: int):
         index = month + self.warmup  # 1, 2, ... including warm-up months

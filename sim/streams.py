@@ -27,7 +27,8 @@ STREAM_NAMES = (
     "grid",         # grid patrols and detection
     "committees",   # rotation, investigations
     "awareness",    # training
-    "demography",   # exit and entry
+    "demography",   # exit and closure after accidents
+    "entry",        # profiles of entrants
     "campaigns",    # closures by campaigns and remediation
 )
 

@@ -19,8 +19,7 @@ import numpy as np
 from sim.state import Enterprises
 
 EXPOSURE_DECAY = 0.95      # monthly persistence of collusion exposure
-EXPOSURE_PER_CASE = 0.5    # exposure added when an investigation uncovers collusion
-EXPOSURE_PER_INQUIRY = 0.05  # exposure added by any larger-or-worse accident investigation
+INQUIRY_SHARE = 0.1        # exposure from any larger-or-worse investigation, x investigation_exposure
 
 
 def leniency(tie: np.ndarray, county: np.ndarray, lv: dict[str, float], bh: dict[str, float],
@@ -46,7 +45,7 @@ def rotate(ent: Enterprises, lv: dict[str, float], n_inspectors: int, rng: np.ra
 
 
 def investigate(ent: Enterprises, slots: np.ndarray, month: int, exposure: np.ndarray,
-                n_counties: int) -> np.ndarray:
+                n_counties: int, bh: dict[str, float]) -> np.ndarray:
     """Accident investigations of larger-or-worse accidents at ``slots``.
 
     A firm let off in the last 12 months with a strong tie (g > 0.3) exposes collusion: the
@@ -56,10 +55,10 @@ def investigate(ent: Enterprises, slots: np.ndarray, month: int, exposure: np.nd
     if len(slots) == 0:
         return np.zeros(n_counties)
     county = ent.county[slots]
-    np.add.at(exposure, county, EXPOSURE_PER_INQUIRY)
+    np.add.at(exposure, county, INQUIRY_SHARE * bh["investigation_exposure"])
     colluded = (month - ent.last_letoff[slots] <= 12) & (ent.tie[slots] > 0.3)
     cases = np.bincount(county[colluded], minlength=n_counties).astype(float)
-    exposure += EXPOSURE_PER_CASE * cases
+    exposure += bh["investigation_exposure"] * cases
     np.minimum(exposure, 2.0, out=exposure)
     if cases.any():
         hit = cases[ent.county] > 0
