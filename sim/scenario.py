@@ -205,11 +205,9 @@ def _validate_setup(raw: Any, source: str) -> Setup:
         err = exc.errors()[0]
         key = str(err["loc"][0])
         info = Setup.model_fields[key]
-        bounds = ""
-        for meta in info.metadata:
-            ge, le = getattr(meta, "ge", None), getattr(meta, "le", None)
-            if ge is not None or le is not None:
-                bounds = f" between {ge} and {le}"
+        ge = next((m.ge for m in info.metadata if getattr(m, "ge", None) is not None), None)
+        le = next((m.le for m in info.metadata if getattr(m, "le", None) is not None), None)
+        bounds = f" between {ge} and {le}" if ge is not None and le is not None else ""
         raise ScenarioError(source, f"[setup] {key}",
                             f"expected {info.description or key}{bounds}, "
                             f"got {_describe(raw.get(key))}") from None
