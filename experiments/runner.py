@@ -1,0 +1,405 @@
+"""Run a batch of RunSpecs on one of three executors behind the concurrent.futures interface.
+
+- in-process (``workers=0`` or ``scheduler="inprocess"``): for debugging;
+- a local process pool (default; fork context, ``workers`` = cores);
+- Dask distributed: ``scheduler="tcp://HOST:PORT"`` (an existing cluster) or ``"local"``
+  (a ``LocalCluster`` of single-threaded worker processes); ``Client.get_executor()``.
+
+Workers receive specs (and the parsed scenarios), import the model themselves and return plain
+rows and an Arrow table; the parent process alone writes the store (see experiments.store),
+so workers on other machines need no shared file system. Runs are grouped into chunks whose
+size adapts to the measured run time (about 0.25 s of work per chunk) unless ``chunk_size`` is
+given. A run that raises is recorded as failed with its traceback; the batch goes on.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import math
+import os
+import sys
+import time
+import traceback
+from collections import deque
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+
+from experiments.spec import RunSpec
+from experiments.store import Store, now
+from sim.errors import InputError
+
+TARGET_CHUNK_SECONDS = 0.25
+MAX_CHUNK = 500
+THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS")
+SEEDING = ("replicate r of every design point uses numpy SeedSequence(seed, spawn_key=(r,)), "
+           "identical to SeedSequence(seed).spawn(R)[r] (common random numbers)")
+
+
+@dataclass
+class BatchReport:
+    """What a batch did. ``done``/``failed``: run ids run in this batch; ``skipped``: already done."""
+
+    store_dir: Path
+    done: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    errors: dict[str, str] = field(default_factory=dict)
+    planned: int = 0
+    elapsed_s: float = 0.0
+    executor: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+    def summary(self) -> str:
+        return (f"{len(self.done)} runs done, {len(self.failed)} failed, {len(self.skipped)} already done "
+                f"of {self.planned} planned in {self.elapsed_s:.1f} s ({self.executor}); store: {self.store_dir}")
+
+    def failure_lines(self, limit: int = 20) -> list[str]:
+        lines = []
+        for rid in self.failed[:limit]:
+            last = (self.errors.get(rid, "").strip().splitlines() or ["?"])[-1]
+            lines.append(f"  {rid}: {last}")
+        if len(self.failed) > limit:
+            lines.append(f"  ... and {len(self.failed) - limit} more (safegov results {self.store_dir})")
+        return lines
+
+
+# ============================================================================ worker side
+
+_WORKER_READY = False
+
+
+def _limit_threads() -> None:
+    global _WORKER_READY
+    if _WORKER_READY:
+        return
+    for var in THREAD_VARS:
+        os.environ[var] = "1"
+    with contextlib.suppress(Exception):
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(1)
+    _WORKER_READY = True
+
+
+def resolve_callable(path: str):
+    """'package.module:function' -> the function (InputError if it cannot be imported)."""
+    module_name, sep, attr = path.partition(":")
+    if not sep or not module_name or not attr:
+        raise InputError("model", None, f"expected 'sim' or 'package.module:function', got {path!r}")
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as exc:
+        raise InputError("model", None, f"cannot import {module_name!r}: {exc}") from None
+    fn = getattr(module, attr, None)
+    if not callable(fn):
+        raise InputError("model", None, f"{module_name!r} has no function {attr!r}")
+    return fn
+
+
+def _run_sim(spec: RunSpec, scenario, want_series: bool):
+    from experiments.outcomes import scalar_outcomes
+    from sim.run import run_scenario
+    from sim.scenario import load_scenario
+
+    sc = scenario if scenario is not None else load_scenario(spec.scenario)
+    if spec.overrides or spec.setup:
+        sc = sc.with_overrides(spec.params, **spec.setup_dict)
+    result = run_scenario(sc, seed=int(spec.seed), replicate=int(spec.replicate))
+    outcomes = scalar_outcomes(result)
+    series = None
+    if want_series:
+        a = result.annual
+        series = pa.table({
+            "run_id": pa.array([spec.run_id] * len(a), pa.string()),
+            "year": pa.array(a["year"].to_numpy(), pa.int32()),
+            "region": pa.array(a["region"].astype(str).to_numpy(), pa.string()),
+            "city": pa.array(a["city"].astype(str).to_numpy(), pa.string()),
+            "metric": pa.array(a["metric"].astype(str).to_numpy(), pa.string()),
+            "value": pa.array(a["value"].to_numpy(dtype=float), pa.float64()),
+        })
+    return outcomes, series
+
+
+def run_one(spec: RunSpec, scenario=None, want_series: bool = True) -> tuple[dict[str, float], pa.Table | None]:
+    """Outcomes (and annual series for the sim model) of one spec, in this process."""
+    if spec.model == "sim":
+        return _run_sim(spec, scenario, want_series)
+    fn = resolve_callable(spec.model)
+    out = fn(dict(spec.overrides), int(spec.seed), int(spec.replicate))
+    return {str(k): float(v) for k, v in dict(out).items()}, None
+
+
+def run_chunk(specs: list[RunSpec], scenarios: dict | None = None, want_series: bool = True) -> dict:
+    """Worker entry point: run a chunk, catching each run's exception."""
+    _limit_threads()
+    rows, series = [], []
+    for spec in specs:
+        started = time.perf_counter()
+        row = {"run_id": spec.run_id, "design_point": int(spec.design_point), "label": spec.label,
+               "replicate": int(spec.replicate), "seed": int(spec.seed)}
+        try:
+            outcomes, s = run_one(spec, (scenarios or {}).get(spec.scenario), want_series)
+            row.update(state="done", error="", elapsed_s=time.perf_counter() - started)
+            row.update(outcomes)
+            if s is not None:
+                series.append(s)
+        except Exception:  # recorded and reported, never raised
+            row.update(state="failed", error=traceback.format_exc(), elapsed_s=time.perf_counter() - started)
+        rows.append(row)
+    return {"rows": rows, "series": pa.concat_tables(series) if series else None}
+
+
+# ============================================================================ executors
+
+
+class InProcessExecutor(Executor):
+    """Runs each task when it is submitted (debugging; exceptions surface in the future)."""
+
+    def submit(self, fn, /, *args, **kwargs):
+        future: Future = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as exc:
+            future.set_exception(exc)
+        return future
+
+
+def default_workers() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:
+        return max(1, os.cpu_count() or 1)
+
+
+@contextlib.contextmanager
+def make_executor(workers: int | None = None, scheduler: str | None = None):
+    """Yield (executor, number of worker slots, description)."""
+    if scheduler in ("inprocess", "serial") or workers == 0:
+        yield InProcessExecutor(), 1, "in-process"
+        return
+    if scheduler is None or scheduler == "pool":
+        import multiprocessing as mp
+        from concurrent.futures import ProcessPoolExecutor
+
+        n = workers or default_workers()
+        saved = {v: os.environ.get(v) for v in THREAD_VARS}
+        for v in THREAD_VARS:
+            os.environ[v] = "1"  # inherited by the forked workers
+        try:
+            with ProcessPoolExecutor(max_workers=n, mp_context=mp.get_context("fork"),
+                                     initializer=_limit_threads) as ex:
+                yield ex, n, f"process pool, {n} workers"
+        finally:
+            for v, old in saved.items():
+                if old is None:
+                    os.environ.pop(v, None)
+                else:
+                    os.environ[v] = old
+        return
+    import logging
+
+    from distributed import Client, LocalCluster
+
+    if scheduler == "local":
+        n = workers or default_workers()
+        cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
+                               silence_logs=logging.ERROR, env={v: "1" for v in THREAD_VARS})
+        client = Client(cluster)
+        desc = f"Dask LocalCluster, {n} workers"
+    else:
+        if not scheduler.startswith(("tcp://", "tls://", "ucx://", "inproc://")):
+            raise InputError("--scheduler", None,
+                             f"expected 'local' or an address like tcp://HOST:8786, got {scheduler!r}")
+        cluster = None
+        try:
+            client = Client(scheduler, timeout="20s")
+        except (OSError, TimeoutError) as exc:
+            raise InputError("--scheduler", None, f"cannot reach Dask scheduler {scheduler}: {exc}") from None
+        n = max(1, sum(client.nthreads().values()))
+        desc = f"Dask cluster {scheduler}, {n} worker threads"
+    try:
+        yield client.get_executor(), n, desc
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+# ============================================================================ batch
+
+
+def _check_specs(specs: list[RunSpec]) -> dict:
+    """Validate every spec before anything is written; returns parsed scenarios by path."""
+    from sim.scenario import load_scenario
+
+    scenarios: dict = {}
+    checked: set = set()
+    for spec in specs:
+        if spec.model != "sim":
+            if spec.model not in checked:
+                resolve_callable(spec.model)
+                checked.add(spec.model)
+            continue
+        if spec.scenario not in scenarios:
+            if not spec.scenario:
+                raise InputError("spec", "scenario", "the sim model needs a scenario file")
+            scenarios[spec.scenario] = load_scenario(spec.scenario)
+        key = (spec.scenario, spec.overrides, spec.setup)
+        if key not in checked:
+            scenarios[spec.scenario].with_overrides(spec.params, source=spec.label or spec.scenario,
+                                                    **spec.setup_dict)
+            checked.add(key)
+    return scenarios
+
+
+def _manifest(store: Store, specs: list[RunSpec], scenarios: dict, extra: dict | None, executor: str,
+              to_run: int) -> dict:
+    from sim.provenance import git_commit, package_versions
+
+    old = store.manifest()
+    versions = package_versions()
+    for name in ("dask", "distributed", "duckdb", "tqdm"):
+        with contextlib.suppress(Exception):
+            from importlib import metadata
+
+            versions[name] = metadata.version(name)
+    points = {int(p["design_point"]): p for p in old.get("design_points", [])}
+    for s in specs:
+        points.setdefault(int(s.design_point), {
+            "design_point": int(s.design_point), "label": s.label, "scenario": s.scenario, "model": s.model,
+            "overrides": dict(s.overrides), "setup": s.setup_dict})
+    texts = dict(old.get("scenario_texts", {}))
+    for path, sc in scenarios.items():
+        texts[path] = sc.text()
+    data = {
+        **old,
+        "created": old.get("created", now()),
+        "updated": now(),
+        "root_seeds": sorted({*old.get("root_seeds", []), *(int(s.seed) for s in specs)}),
+        "seeding": SEEDING,
+        "replicates": max([*(int(s.replicate) + 1 for s in specs), old.get("replicates", 0)]),
+        "models": sorted({*old.get("models", []), *(s.model for s in specs)}),
+        "design_points": [points[k] for k in sorted(points)],
+        "scenario_texts": texts,
+        "versions": versions,
+        "git": git_commit(),
+    }
+    if extra:
+        data.update(extra)
+    batches = list(old.get("batches", []))
+    batches.append({"started": now(), "command": sys.argv, "planned": len(specs), "to_run": to_run,
+                    "executor": executor})
+    data["batches"] = batches
+    return data
+
+
+def run_batch(specs, store_dir, *, workers: int | None = None, scheduler: str | None = None, quiet: bool = False,
+              chunk_size: int | None = None, manifest_extra: dict | None = None, series: bool = True,
+              desc: str = "runs") -> BatchReport:
+    """Run every spec not already done in ``store_dir``; write results as they arrive.
+
+    Args:
+        specs: RunSpecs (duplicates by run id are dropped).
+        store_dir: experiment folder (created; an existing one is resumed and extended).
+        workers: worker processes (default: cores; 0 = in-process).
+        scheduler: None (process pool), "inprocess", "local" (Dask LocalCluster) or "tcp://HOST:PORT".
+        quiet: no progress bar.
+        chunk_size: runs per task (default: adapts to about 0.25 s of work per chunk).
+        manifest_extra: merged into manifest.json (e.g. {"kind": "compare", "design": ...}).
+        series: store the annual series of sim runs.
+    """
+    started = time.perf_counter()
+    unique: dict[str, RunSpec] = {}
+    for s in specs:
+        unique.setdefault(s.run_id, s)
+    specs = list(unique.values())
+    scenarios = _check_specs(specs)  # raises InputError before anything is written
+
+    store = Store(store_dir)
+    store.dir.mkdir(parents=True, exist_ok=True)
+    store.clean()
+    done_before = store.done_ids()
+    todo = [s for s in specs if s.run_id not in done_before]
+    report = BatchReport(Path(store_dir), planned=len(specs),
+                         skipped=[s.run_id for s in specs if s.run_id in done_before])
+
+    with make_executor(workers, scheduler) as (executor, n_workers, description):
+        report.executor = description
+        store.add_to_plan(specs)
+        store.write_manifest(_manifest(store, specs, scenarios, manifest_extra, description, len(todo)))
+        _drive(executor, n_workers, todo, scenarios, store, report, chunk_size, series, quiet, desc, len(specs))
+    store.write_duckdb()
+    report.elapsed_s = time.perf_counter() - started
+    return report
+
+
+def _drive(executor, n_workers, todo, scenarios, store, report, chunk_size, want_series, quiet, desc, total):
+    from tqdm import tqdm
+
+    tqdm.monitor_interval = 0  # no monitor thread (forking a threaded process can deadlock)
+    pending = deque(todo)
+    in_flight: dict = {}
+    durations: list[float] = []
+    size = chunk_size or 1
+    max_in_flight = 2 * n_workers
+
+    def next_size() -> int:
+        if chunk_size:
+            return chunk_size
+        if not durations:
+            return 1
+        per_run = sorted(durations)[len(durations) // 2]
+        fair = max(1, math.ceil(len(pending) / (2 * n_workers)))  # keep every worker busy to the end
+        return max(1, min(MAX_CHUNK, fair, math.ceil(TARGET_CHUNK_SECONDS / max(per_run, 1e-6))))
+
+    def submit() -> None:
+        nonlocal size
+        while pending and len(in_flight) < max_in_flight:
+            size = next_size()
+            chunk = [pending.popleft() for _ in range(min(size, len(pending)))]
+            needed = {s.scenario: scenarios[s.scenario] for s in chunk if s.scenario in scenarios}
+            future = executor.submit(run_chunk, chunk, needed, want_series)
+            in_flight[future] = chunk
+
+    bar = tqdm(total=total, initial=len(report.skipped), unit="run", desc=desc, disable=quiet,
+               file=sys.stderr, dynamic_ncols=True, smoothing=0.1)
+    try:
+        submit()
+        while in_flight:
+            finished, _ = wait(list(in_flight), return_when=FIRST_COMPLETED)
+            for future in finished:
+                chunk = in_flight.pop(future)
+                try:
+                    result = future.result()
+                    rows, series = result["rows"], result["series"]
+                except Exception:  # the task itself died (worker lost, pickling, ...)
+                    err = traceback.format_exc()
+                    rows = [{"run_id": s.run_id, "design_point": int(s.design_point), "label": s.label,
+                             "replicate": int(s.replicate), "seed": int(s.seed), "state": "failed",
+                             "error": err, "elapsed_s": 0.0} for s in chunk]
+                    series = None
+                store.write_chunk(rows, series)
+                for row in rows:
+                    if row["state"] == "done":
+                        report.done.append(row["run_id"])
+                        durations.append(float(row["elapsed_s"]))
+                    else:
+                        report.failed.append(row["run_id"])
+                        report.errors[row["run_id"]] = row["error"]
+                bar.update(len(rows))
+                if report.failed:
+                    bar.set_postfix(failed=len(report.failed), refresh=False)
+            submit()
+    except BaseException:
+        for future in in_flight:
+            future.cancel()
+        raise
+    finally:
+        bar.close()
