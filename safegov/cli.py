@@ -13,21 +13,21 @@ import sys
 
 from sim.errors import InputError
 
-COMMANDS = ("run", "validate", "levers", "compare", "sweep", "results", "sensitivity", "calibrate",
-            "dashboard")
+COMMANDS = ("run", "validate", "levers", "compare", "sweep", "results", "sensitivity", "calibrate", "dashboard")
 
 
 class OneLineParser(argparse.ArgumentParser):
     """argparse, but a usage error is one line and exit status 2."""
 
-    def error(self, message: str):  # noqa: D401 - argparse API
+    def error(self, message: str):
         sys.stderr.write(f"{self.prog}: {message} (see '{self.prog} --help')\n")
         raise SystemExit(2)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = OneLineParser(prog="safegov", description=(
-        "Agent-based simulation of work-safety governance (安全生产治理) in Jiangsu."))
+    parser = OneLineParser(
+        prog="safegov", description=("Agent-based simulation of work-safety governance (安全生产治理) in Jiangsu.")
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)
     sub.required = True
     for name in COMMANDS:

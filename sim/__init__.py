@@ -4,5 +4,5 @@ from sim.model import SafetyModel
 from sim.run import RunResult, run_scenario
 from sim.scenario import Scenario, load_scenario
 
-__all__ = ["SafetyModel", "RunResult", "Scenario", "load_scenario", "run_scenario"]
+__all__ = ["RunResult", "SafetyModel", "Scenario", "load_scenario", "run_scenario"]
 __version__ = "0.1.0"

@@ -110,4 +110,4 @@ class SafetyCommittee(CellAgent):
         return float({"province": c.province, "city": c.city, "county": c.county}[self.level][self.index])
 
 
-__all__ = ["Enterprise", "Inspector", "GridWorker", "SafetyCommittee", "GRADES"]
+__all__ = ["GRADES", "Enterprise", "GridWorker", "Inspector", "SafetyCommittee"]

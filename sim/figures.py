@@ -9,16 +9,15 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-from matplotlib import font_manager  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib import font_manager
 
-from sim.jurisdiction import REGION_ZH, REGIONS  # noqa: E402
-from sim.mechanisms.accidents import CAUSES, CAUSES_ZH  # noqa: E402
-from sim.mechanisms.grading import GRADES, GRADES_ZH  # noqa: E402
+from sim.jurisdiction import REGION_ZH, REGIONS
+from sim.mechanisms.accidents import CAUSES, CAUSES_ZH
+from sim.mechanisms.grading import GRADES, GRADES_ZH
 
-CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Sans SC", "WenQuanYi Zen Hei", "SimHei",
-             "Source Han Sans SC")
+CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Sans SC", "WenQuanYi Zen Hei", "SimHei", "Source Han Sans SC")
 REGION_COLOURS = {"south": "#1b9e77", "central": "#d95f02", "north": "#7570b3"}
 GRADE_COLOURS = ("#bdbdbd", "#fdae6b", "#e6550d", "#a50f15")
 
@@ -85,10 +84,18 @@ def run_figures(result, out_dir: Path) -> list[Path]:
     name = result.scenario.title or result.scenario.name
 
     fig, axes = plt.subplots(1, 2, figsize=(12, 4.5))
-    _stacked(axes[0], _region_year(annual, "deaths"), label("Deaths by year and region", "分年度分地区死亡人数"),
-             label("persons", "人"))
-    _stacked(axes[1], _region_year(annual, "accidents"), label("Accidents by year and region", "分年度分地区事故起数"),
-             label("accidents", "起"))
+    _stacked(
+        axes[0],
+        _region_year(annual, "deaths"),
+        label("Deaths by year and region", "分年度分地区死亡人数"),
+        label("persons", "人"),
+    )
+    _stacked(
+        axes[1],
+        _region_year(annual, "accidents"),
+        label("Accidents by year and region", "分年度分地区事故起数"),
+        label("accidents", "起"),
+    )
     axes[0].legend(frameon=False)
     fig.suptitle(f"{name} — seed {result.seed}")
     paths.append(_save(fig, out_dir / "deaths_accidents.png"))
@@ -98,14 +105,20 @@ def run_figures(result, out_dir: Path) -> list[Path]:
         by = acc.groupby(["year", "grade"], observed=False).size().unstack(fill_value=0).reindex(columns=list(GRADES))
         years = by.index.astype(int)
         for k, g in enumerate(GRADES[1:], start=1):
-            axes[0].plot(years, by[g].to_numpy(), marker="o", color=GRADE_COLOURS[k], label=label(g.replace("_", " "), GRADES_ZH[k]))
+            axes[0].plot(
+                years, by[g].to_numpy(), marker="o", color=GRADE_COLOURS[k], label=label(g.replace("_", " "), GRADES_ZH[k])
+            )
         axes[0].set_xticks(years)
         axes[0].tick_params(axis="x", rotation=45)
         axes[0].legend(frameon=False)
         causes = acc["cause"].value_counts().reindex(list(CAUSES)).fillna(0)
         shares = 100 * causes / max(causes.sum(), 1)
-        bars = axes[1].bar([label(c, CAUSES_ZH[i]) for i, c in enumerate(CAUSES)], shares.to_numpy(),
-                           color=["#3182bd", "#9ecae1", "#deebf7"], edgecolor="#555")
+        bars = axes[1].bar(
+            [label(c, CAUSES_ZH[i]) for i, c in enumerate(CAUSES)],
+            shares.to_numpy(),
+            color=["#3182bd", "#9ecae1", "#deebf7"],
+            edgecolor="#555",
+        )
         for b, v in zip(bars, shares.to_numpy(), strict=True):
             axes[1].text(b.get_x() + b.get_width() / 2, v + 1, f"{v:.1f}%", ha="center")
         axes[1].axhline(88, ls=":", color="#555")
@@ -116,8 +129,7 @@ def run_figures(result, out_dir: Path) -> list[Path]:
     axes[1].set_ylabel("%")
     s = result.summary
     levels = [s["near_misses_total"], s["minor_injuries_total"], s["accidents_total"], s["deaths_total"]]
-    names = [label("near misses", "未遂"), label("minor injuries", "轻伤"), label("accidents", "事故"),
-             label("deaths", "死亡")]
+    names = [label("near misses", "未遂"), label("minor injuries", "轻伤"), label("accidents", "事故"), label("deaths", "死亡")]
     axes[2].barh(names, levels, color="#636363", log=True)
     axes[2].set_title(label("Accident pyramid (emergent)", "事故金字塔"))
     axes[2].set_xlabel(label("count (log scale)", "数量(对数)"))
@@ -125,8 +137,10 @@ def run_figures(result, out_dir: Path) -> list[Path]:
 
     fig, axes = plt.subplots(1, 2, figsize=(12, 4.5))
     reg = monthly[(monthly.city == "all") & (monthly.region != "all")]
-    for metric, ax, title in (("compliance_rate", axes[0], label("Compliance rate", "守法率")),
-                              ("hazards_per_enterprise", axes[1], label("Hidden hazards per enterprise", "户均事故隐患"))):
+    for metric, ax, title in (
+        ("compliance_rate", axes[0], label("Compliance rate", "守法率")),
+        ("hazards_per_enterprise", axes[1], label("Hidden hazards per enterprise", "户均事故隐患")),
+    ):
         for region in REGIONS:
             series = reg[(reg.region == region) & (reg.metric == metric)]
             ax.plot(series.month, series.value, color=REGION_COLOURS[region], label=region_label(region))
@@ -139,8 +153,12 @@ def run_figures(result, out_dir: Path) -> list[Path]:
     fig, axes = plt.subplots(1, 3, figsize=(15, 4.5))
     _stacked(axes[0], _region_year(annual, "inspections"), label("Inspections", "执法检查"), label("per year", "次/年"))
     _stacked(axes[1], _region_year(annual, "penalty_cases"), label("Penalty cases", "立案处罚"), label("per year", "件/年"))
-    _stacked(axes[2], _region_year(annual, "zero_penalty_counties"),
-             label("Counties inspecting but never penalising", "有检查无处罚的县"), label("counties", "个"))
+    _stacked(
+        axes[2],
+        _region_year(annual, "zero_penalty_counties"),
+        label("Counties inspecting but never penalising", "有检查无处罚的县"),
+        label("counties", "个"),
+    )
     axes[0].legend(frameon=False)
     paths.append(_save(fig, out_dir / "enforcement.png"))
     return paths

@@ -39,8 +39,11 @@ def load_divisions() -> tuple[DivisionRow, ...]:
     rows = []
     with open(DATA_DIR / "jiangsu_divisions.csv", encoding="utf-8") as fh:
         for r in csv.DictReader(fh):
-            rows.append(DivisionRow(r["city"], r["city_zh"], r["region"], r["county_zh"],
-                                    r["county_kind"], float(r["city_population_10k_2023"])))
+            rows.append(
+                DivisionRow(
+                    r["city"], r["city_zh"], r["region"], r["county_zh"], r["county_kind"], float(r["city_population_10k_2023"])
+                )
+            )
     return tuple(rows)
 
 
@@ -108,8 +111,9 @@ class Jurisdiction:
         return f"{county}/grid{grid - first}"
 
 
-def build_jurisdiction(rng: np.random.Generator, cities: list[str] | None = None,
-                       counties_per_city: int | None = None, grids_per_county: int = 200) -> Jurisdiction:
+def build_jurisdiction(
+    rng: np.random.Generator, cities: list[str] | None = None, counties_per_city: int | None = None, grids_per_county: int = 200
+) -> Jurisdiction:
     """Build the graph for the chosen cities (all 13 when empty), seeded from ``rng``."""
     rows = load_divisions()
     chosen = list(cities) if cities else list(city_names())
@@ -157,7 +161,7 @@ def build_jurisdiction(rng: np.random.Generator, cities: list[str] | None = None
             cb = [c for c in county_ids if c.startswith(b + "/")]
             g.add_edge(ca[-1], cb[0], kind="adjacent", across_yangtze=across)
     grid_county = np.repeat(np.arange(len(county_ids), dtype=np.int32), grids_per_county)
-    for k, county in enumerate(county_ids):
+    for county in county_ids:
         for j in range(grids_per_county):
             node = f"{county}/grid{j}"
             g.add_node(node, level="grid", county=county)
@@ -172,10 +176,14 @@ def build_jurisdiction(rng: np.random.Generator, cities: list[str] | None = None
     adjacency = sparse.csr_matrix((np.ones(len(rows_i)), (rows_i, cols_i)), shape=(n, n))
     weight = np.asarray(county_pop, dtype=float)
     return Jurisdiction(
-        graph=g, cities=city_list, cities_zh=city_zh,
+        graph=g,
+        cities=city_list,
+        cities_zh=city_zh,
         city_region=np.asarray(city_region, dtype=np.int8),
-        counties=county_ids, counties_zh=county_zh,
+        counties=county_ids,
+        counties_zh=county_zh,
         county_city=np.asarray(county_city, dtype=np.int32),
-        grid_county=grid_county, county_weight=weight / weight.sum(),
+        grid_county=grid_county,
+        county_weight=weight / weight.sum(),
         county_adjacency=adjacency,
     )

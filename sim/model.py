@@ -16,8 +16,21 @@ from sim import costs, population
 from sim import sectors as S
 from sim.agents import Enterprise, GridWorker, Inspector, SafetyCommittee
 from sim.jurisdiction import build_jurisdiction
-from sim.mechanisms import (accidents, awareness, campaigns, committees, compliance, demography,
-                            grid, hazards, information, inspection, leniency, sanctions, severity)
+from sim.mechanisms import (
+    accidents,
+    awareness,
+    campaigns,
+    committees,
+    compliance,
+    demography,
+    grid,
+    hazards,
+    information,
+    inspection,
+    leniency,
+    sanctions,
+    severity,
+)
 from sim.metrics import INDEX, Tally
 from sim.rollup import SegmentSum
 from sim.scenario import Scenario, default_scenario
@@ -34,8 +47,9 @@ class SafetyModel(mesa.Model):
         handles: create Mesa handles for enterprises (the benchmark's kernel turns them off).
     """
 
-    def __init__(self, config: Scenario | None = None, seed: int = 0, replicate: int = 0,
-                 months: int | None = None, handles: bool = True):
+    def __init__(
+        self, config: Scenario | None = None, seed: int = 0, replicate: int = 0, months: int | None = None, handles: bool = True
+    ):
         self.streams = Streams(seed, replicate)
         super().__init__(rng=self.streams.python_seed("setup"))
         self.config = config or default_scenario()
@@ -48,7 +62,8 @@ class SafetyModel(mesa.Model):
         lv = self.config.levers_at(1)
 
         self.jurisdiction = jur = build_jurisdiction(
-            self.streams.get("network"), setup.cities, setup.counties_per_city, setup.grids_per_county)
+            self.streams.get("network"), setup.cities, setup.counties_per_city, setup.grids_per_county
+        )
         self.network = Network(jur.graph, layout=None, random=self.random)
 
         setup_rng = self.streams.get("setup")
@@ -57,15 +72,16 @@ class SafetyModel(mesa.Model):
         self.inspector_native = setup_rng.random(len(self.inspector_county)) < self.bh["native_share"]
         self.inspector_skill = 0.8 + 0.4 * setup_rng.random(len(self.inspector_county))
         self.firms = population.create_population(
-            setup.agents, jur, setup_rng, self.config.values(), self.inspector_county, self.inspector_native)
+            setup.agents, jur, setup_rng, self.config.values(), self.inspector_county, self.inspector_native
+        )
         self.by_county = SegmentSum(self.firms.county, jur.n_counties)
         self.by_grid = SegmentSum(self.firms.grid, jur.n_grids)
         self.agents_per_grid = self.by_grid.counts
         self.next_uid = setup.agents
 
         self.committees = committees.Committees(
-            jur.n_cities, jur.n_counties, jur.county_city, len(S.SECTORS),
-            start=committees.Committees.resting_level(lv))
+            jur.n_cities, jur.n_counties, jur.county_city, len(S.SECTORS), start=committees.Committees.resting_level(lv)
+        )
         self.tally = Tally(self.months, self.by_county)
         self.exposure = np.zeros(jur.n_counties)  # collusion exposure per county (investigations)
         self.events: list[dict[str, np.ndarray]] = []
@@ -81,29 +97,40 @@ class SafetyModel(mesa.Model):
                 gc.enable()
         gc.freeze()
 
-        self.datacollector = mesa.DataCollector(model_reporters={
-            name: (lambda m, name=name: m.last_month.get(name, 0.0))
-            for name in ("deaths", "accidents", "accidents_larger_or_worse", "inspections",
-                         "penalty_cases", "compliance_rate", "hazards_per_enterprise", "committee_priority")
-        })
+        self.datacollector = mesa.DataCollector(
+            model_reporters={
+                name: (lambda m, name=name: m.last_month.get(name, 0.0))
+                for name in (
+                    "deaths",
+                    "accidents",
+                    "accidents_larger_or_worse",
+                    "inspections",
+                    "penalty_cases",
+                    "compliance_rate",
+                    "hazards_per_enterprise",
+                    "committee_priority",
+                )
+            }
+        )
 
     # ------------------------------------------------------------------------------ set-up
     def _create_agents(self, handles: bool, lv: dict[str, float]) -> None:
         jur = self.jurisdiction
         cell = self.network._cells
         self.enterprise_handles: list[Enterprise | None] = (
-            [Enterprise(self, slot) for slot in range(self.firms.n)] if handles else [None] * self.firms.n)
+            [Enterprise(self, slot) for slot in range(self.firms.n)] if handles else [None] * self.firms.n
+        )
         self.inspectors = [
-            Inspector(self, i, int(c), bool(self.inspector_native[i]), float(self.inspector_skill[i]),
-                      cell[jur.counties[c]])
-            for i, c in enumerate(self.inspector_county)]
+            Inspector(self, i, int(c), bool(self.inspector_native[i]), float(self.inspector_skill[i]), cell[jur.counties[c]])
+            for i, c in enumerate(self.inspector_county)
+        ]
         per_grid = int(round(lv["grid_workers_per_grid"]))
-        self.grid_workers = [GridWorker(self, g, cell[jur.grid_node(g)])
-                             for g in range(jur.n_grids) for _ in range(per_grid)]
+        self.grid_workers = [GridWorker(self, g, cell[jur.grid_node(g)]) for g in range(jur.n_grids) for _ in range(per_grid)]
         self.safety_committees = (
             [SafetyCommittee(self, "province", 0, cell["Jiangsu"])]
             + [SafetyCommittee(self, "city", i, cell[c]) for i, c in enumerate(jur.cities)]
-            + [SafetyCommittee(self, "county", i, cell[c]) for i, c in enumerate(jur.counties)])
+            + [SafetyCommittee(self, "county", i, cell[c]) for i, c in enumerate(jur.counties)]
+        )
 
     # -------------------------------------------------------------------------------- step
     def step(self) -> None:
@@ -144,14 +171,16 @@ class SafetyModel(mesa.Model):
         patrol = grid.patrol(firms, lv, bh, month, delay, m, self.agents_per_grid, stream("grid"))
         detect_c = self.by_county.mean(patrol.visit_probability) * bh["grid_skill_ratio"] * lv["inspector_skill"]
         near_reported_c = grid.report_near_misses(near_c, detect_c, pyramid_rng)
+        # 11. Hazardous-chemicals platform: closed-loop monitoring of covered firms.
+        information.platform_monitoring(firms, lv, month)
         # 5. Inspection: capacity, targeting (双随机 vs risk-based), formality, detection.
         capacity = inspection.capacity(lv, bh, priority)
-        slots = inspection.select(firms, lv, month, rates.total, capacity, m,
-                                  self.committees.campaign_boost(), self.by_county, stream("inspection"))
+        slots = inspection.select(
+            firms, lv, month, rates.total, capacity, m, self.committees.campaign_boost(), self.by_county, stream("inspection")
+        )
         outcome_rng = stream("inspection_outcome")
         # 6. Leniency from ties (inside inspect), with collusion exposure.
-        insp = inspection.inspect(firms, slots, lv, bh, month, self.inspector_skill,
-                                  self.exposure, outcome_rng)
+        insp = inspection.inspect(firms, slots, lv, bh, month, self.inspector_skill, self.exposure, outcome_rng)
         # 7. Sanctions: pyramid, rectification, fines, suspension, blacklists.
         sanc = sanctions.apply(firms, insp, lv, bh, month)
         # 1. (learning) Perceived detection from own and neighbours' inspections.
@@ -165,16 +194,31 @@ class SafetyModel(mesa.Model):
         ev_county, ev_sector = firms.county[events.slot], firms.sector[events.slot]
         self.committees.react(ev_county, assessed.grade, ev_sector, lv, bh)
         camp_rng = stream("campaigns")
-        closed_campaign = campaigns.sector_campaign(firms, firms.city[events.slot], assessed.grade,
-                                                    ev_sector, lv, camp_rng.random(firms.n))
+        closed_campaign = campaigns.sector_campaign(
+            firms, firms.city[events.slot], assessed.grade, ev_sector, lv, camp_rng.random(firms.n)
+        )
         closed_remediation = campaigns.remediation(firms, lv, camp_rng.random(firms.n))
         # 10. Exit and entry. Fixed-size draws first, so event counts never shift them (CRN).
         demo_rng = stream("demography")
         exit_draws = demo_rng.random(firms.n)
-        closed_accident = demography.close_after_accidents(firms, events.slot, assessed.grade, bh,
-                                                           demo_rng.random(len(events)))
-        self._record(lv, priority, trained, events, assessed, minor_c, near_c, near_reported_c,
-                     patrol, insp, sanc, exposed, closed_campaign, closed_remediation, closed_accident)
+        closed_accident = demography.close_after_accidents(firms, events.slot, assessed.grade, bh, demo_rng.random(len(events)))
+        self._record(
+            lv,
+            priority,
+            trained,
+            events,
+            assessed,
+            minor_c,
+            near_c,
+            near_reported_c,
+            patrol,
+            insp,
+            sanc,
+            exposed,
+            closed_campaign,
+            closed_remediation,
+            closed_accident,
+        )
         leaving = demography.exits(firms, bh, exit_draws)
         self._replace(leaving, stream("entry"))
         self.tally.add("exits", firms.county[leaving], m)
@@ -211,32 +255,57 @@ class SafetyModel(mesa.Model):
             return
         self.firms.uid[slots] = np.arange(self.next_uid, self.next_uid + len(slots))
         self.next_uid += len(slots)
-        population.fill_new_firms(self.firms, slots, rng, self.config.values(), self.inspector_county,
-                                  self.inspector_native, entrant=True)
+        population.fill_new_firms(
+            self.firms, slots, rng, self.config.values(), self.inspector_county, self.inspector_native, entrant=True
+        )
 
     # ----------------------------------------------------------------------------- metrics
-    def _record(self, lv, priority, trained, events, assessed, minor_c, near_c, near_reported_c,
-                patrol, insp, sanc, exposed, closed_campaign, closed_remediation, closed_accident) -> None:
+    def _record(
+        self,
+        lv,
+        priority,
+        trained,
+        events,
+        assessed,
+        minor_c,
+        near_c,
+        near_reported_c,
+        patrol,
+        insp,
+        sanc,
+        exposed,
+        closed_campaign,
+        closed_remediation,
+        closed_accident,
+    ) -> None:
         t, firms, m = self.tally, self.firms, self.firms_per_agent
         if t.month_index < 0:
             return
         county = firms.county
         ev_c = county[events.slot]
         if len(events):
-            self.events.append({
-                "month": np.full(len(events), self.month, dtype=np.int32), "county": ev_c,
-                "sector": firms.sector[events.slot], "size": firms.size[events.slot],
-                "major_hazard": firms.major_hazard[events.slot], "cause": events.cause,
-                "deaths": assessed.deaths, "serious_injuries": assessed.injuries,
-                "direct_loss_10k_cny": assessed.loss, "deaths_saved": assessed.deaths_saved,
-                "grade": assessed.grade, "firm_uid": firms.uid[events.slot]})
+            self.events.append(
+                {
+                    "month": np.full(len(events), self.month, dtype=np.int32),
+                    "county": ev_c,
+                    "sector": firms.sector[events.slot],
+                    "size": firms.size[events.slot],
+                    "major_hazard": firms.major_hazard[events.slot],
+                    "cause": events.cause,
+                    "deaths": assessed.deaths,
+                    "serious_injuries": assessed.injuries,
+                    "direct_loss_10k_cny": assessed.loss,
+                    "deaths_saved": assessed.deaths_saved,
+                    "grade": assessed.grade,
+                    "firm_uid": firms.uid[events.slot],
+                }
+            )
         t.add("accidents", ev_c)
         t.add("deaths", ev_c, assessed.deaths)
         t.add("serious_injuries", ev_c, assessed.injuries)
         t.add("direct_loss_10k_cny", ev_c, assessed.loss)
         t.add("deaths_saved", ev_c, assessed.deaths_saved)
-        for g, name in enumerate(("accidents_general", "accidents_larger", "accidents_major",
-                                  "accidents_especially_major")):
+        for g, name in enumerate(("accidents_general", "accidents_larger", "accidents_major", "accidents_especially_major")):
             t.add(name, ev_c[assessed.grade == g])
         t.add("accidents_larger_or_worse", ev_c[assessed.grade >= 1])
         for c, name in enumerate(("accidents_human", "accidents_combined", "accidents_unavoidable")):
@@ -246,6 +315,7 @@ class SafetyModel(mesa.Model):
         t.set("near_misses_reported", near_reported_c)
         ic = county[insp.slots]
         t.add("inspections", ic, m)
+        t.add("inspected_accident_risk", ic, self.accident_rate[insp.slots] * m)
         t.add("inspections_formal", ic[insp.formal], m)
         t.add("inspections_cross_region", ic[insp.cross], m)
         t.add("violations_detected", ic[insp.detected], m)
@@ -264,15 +334,17 @@ class SafetyModel(mesa.Model):
         n_ins = np.bincount(ic, minlength=jur.n_counties) * m
         n_cross = np.bincount(ic[insp.cross], minlength=jur.n_counties) * m
         chem = np.bincount(county, (firms.sector == S.CHEMICALS) * m, jur.n_counties)
-        cost = (lv["inspectors_per_county"] * costs.INSPECTOR_MONTH
-                + (n_ins - n_cross) * costs.INSPECTION + n_cross * costs.CROSS_REGION_INSPECTION
-                + lv["grid_workers_per_grid"] * np.bincount(jur.grid_county, minlength=jur.n_counties)
-                * costs.GRID_WORKER_MONTH
-                + lv["informatisation"] * costs.INFORMATISATION_COUNTY_MONTH
-                + lv["data_sharing"] * costs.DATA_SHARING_COUNTY_MONTH
-                + lv["chem_platform"] * chem * costs.CHEM_PLATFORM_FIRM_MONTH
-                + np.bincount(county, trained * m, jur.n_counties) * costs.TRAINING
-                + lv["rescue_capacity"] * costs.RESCUE_COUNTY_MONTH)
+        cost = (
+            lv["inspectors_per_county"] * costs.INSPECTOR_MONTH
+            + (n_ins - n_cross) * costs.INSPECTION
+            + n_cross * costs.CROSS_REGION_INSPECTION
+            + lv["grid_workers_per_grid"] * np.bincount(jur.grid_county, minlength=jur.n_counties) * costs.GRID_WORKER_MONTH
+            + lv["informatisation"] * costs.INFORMATISATION_COUNTY_MONTH
+            + lv["data_sharing"] * costs.DATA_SHARING_COUNTY_MONTH
+            + lv["chem_platform"] * chem * costs.CHEM_PLATFORM_FIRM_MONTH
+            + np.bincount(county, trained * m, jur.n_counties) * costs.TRAINING
+            + lv["rescue_capacity"] * costs.RESCUE_COUNTY_MONTH
+        )
         t.set("enforcement_cost_10k_cny", cost)
         self._slot_flows = (patrol.visited, patrol.reported, trained)
 
@@ -282,9 +354,12 @@ class SafetyModel(mesa.Model):
             return
         visited, reported, trained = self._slot_flows
         rows = (
-            ("grid_visits", visited), ("grid_reports", reported), ("trained", trained),
+            ("grid_visits", visited),
+            ("grid_reports", reported),
+            ("trained", trained),
             ("compliance_cost_10k_cny", firms.safety_cost * firms.investment),
-            ("enterprises", 1.0), ("compliant_enterprises", firms.compliant),
+            ("enterprises", 1.0),
+            ("compliant_enterprises", firms.compliant),
             ("hidden_hazards", firms.hazards),
             ("unregulated_enterprises", ~inspection.regulated(firms, lv)),
             ("blacklisted_enterprises", firms.listed),

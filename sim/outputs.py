@@ -65,10 +65,11 @@ def write_run(result: RunResult, out_dir: Path, figures: bool = True) -> list[Pa
     put("monthly.parquet", lambda p: result.monthly.to_parquet(p, index=False))
     put("annual.csv", lambda p: result.annual.to_csv(p, index=False))
     put("accidents.parquet", lambda p: result.accidents.to_parquet(p, index=False))
-    put("summary.json", lambda p: p.write_text(json.dumps(result.summary, indent=2, ensure_ascii=False) + "\n",
-                                              encoding="utf-8"))
-    put("manifest.json", lambda p: p.write_text(json.dumps(manifest(result), indent=2, ensure_ascii=False) + "\n",
-                                               encoding="utf-8"))
+    put("summary.json", lambda p: p.write_text(json.dumps(result.summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"))
+    put(
+        "manifest.json",
+        lambda p: p.write_text(json.dumps(manifest(result), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"),
+    )
     if figures:
         from sim.figures import run_figures
 

@@ -193,7 +193,7 @@ PARAMETERS: tuple[Param, ...] = (
     _uncertain("unsafe_act_rate", 0.35, 0.05, 0.9, "probability", "不安全行为",
                "Unsafe acts at zero awareness", "accidents", "1.3",
                "Probability of unsafe acts by an unaware, untrained workforce."),
-    _uncertain("condition_sensitivity", 0.012, 0.001, 0.1, "per hidden hazard", "物的不安全状态",
+    _uncertain("condition_sensitivity", 0.013, 0.001, 0.1, "per hidden hazard", "物的不安全状态",
                "Unsafe-condition sensitivity", "accidents", "1.3",
                "gamma in P(unsafe condition) = 1 - exp(-gamma h)."),
     _uncertain("combined_amplifier", 2.2, 1.0, 5.0, "x", "人物综合致因放大",

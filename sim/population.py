@@ -16,9 +16,14 @@ def _draw_categorical(rng: np.random.Generator, probs: np.ndarray) -> np.ndarray
     return np.minimum((u > cum).sum(axis=1), probs.shape[1] - 1).astype(np.int8)
 
 
-def create_population(n: int, jur: Jurisdiction, rng: np.random.Generator,
-                      values: dict[str, float], inspector_county: np.ndarray,
-                      inspector_native: np.ndarray) -> Enterprises:
+def create_population(
+    n: int,
+    jur: Jurisdiction,
+    rng: np.random.Generator,
+    values: dict[str, float],
+    inspector_county: np.ndarray,
+    inspector_native: np.ndarray,
+) -> Enterprises:
     """``n`` enterprise slots spread over counties by the counties' weights.
 
     Slots are sorted by county and grid so that county and grid roll-ups touch contiguous memory.
@@ -40,9 +45,15 @@ def create_population(n: int, jur: Jurisdiction, rng: np.random.Generator,
     return ent
 
 
-def fill_new_firms(ent: Enterprises, slots: np.ndarray, rng: np.random.Generator,
-                   values: dict[str, float], inspector_county: np.ndarray,
-                   inspector_native: np.ndarray, entrant: bool) -> None:
+def fill_new_firms(
+    ent: Enterprises,
+    slots: np.ndarray,
+    rng: np.random.Generator,
+    values: dict[str, float],
+    inspector_county: np.ndarray,
+    inspector_native: np.ndarray,
+    entrant: bool,
+) -> None:
     """Give firms in ``slots`` a fresh profile (sector, size, state). Location is kept."""
     k = len(slots)
     if k == 0:

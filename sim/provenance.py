@@ -7,8 +7,7 @@ import subprocess
 from importlib import metadata
 from pathlib import Path
 
-PACKAGES = ("safegov", "mesa", "numpy", "scipy", "networkx", "pandas", "pyarrow", "pydantic", "SALib",
-            "matplotlib")
+PACKAGES = ("safegov", "mesa", "numpy", "scipy", "networkx", "pandas", "pyarrow", "pydantic", "SALib", "matplotlib")
 REPO = Path(__file__).resolve().parent.parent
 
 
@@ -25,10 +24,15 @@ def package_versions() -> dict[str, str]:
 def git_commit() -> dict[str, str | bool | None]:
     """HEAD commit of the source tree and whether it has uncommitted changes."""
     try:
-        head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True, text=True,
-                              timeout=5, check=False)
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=REPO,
-                               capture_output=True, text=True, timeout=5, check=False)
+        head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True, text=True, timeout=5, check=False)
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=False,
+        )
     except (OSError, subprocess.SubprocessError):
         return {"commit": None, "dirty": None}
     commit = head.stdout.strip() or None

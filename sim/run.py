@@ -42,31 +42,45 @@ class RunResult:
 
 def _accident_table(model: SafetyModel) -> pd.DataFrame:
     jur = model.jurisdiction
-    cols = ["month", "county", "sector", "size", "major_hazard", "cause", "deaths", "serious_injuries",
-            "direct_loss_10k_cny", "deaths_saved", "grade", "firm_uid"]
+    cols = [
+        "month",
+        "county",
+        "sector",
+        "size",
+        "major_hazard",
+        "cause",
+        "deaths",
+        "serious_injuries",
+        "direct_loss_10k_cny",
+        "deaths_saved",
+        "grade",
+        "firm_uid",
+    ]
     if model.events:
         raw = {c: np.concatenate([e[c] for e in model.events]) for c in cols}
     else:
         raw = {c: np.empty(0, dtype=np.int64) for c in cols}
     county = raw["county"].astype(np.int64)
     city = jur.county_city[county] if len(county) else np.empty(0, np.int64)
-    return pd.DataFrame({
-        "month": raw["month"].astype(np.int32),
-        "year": (model.config.setup.start_year + (raw["month"].astype(np.int64) - 1) // 12).astype(np.int32),
-        "region": pd.Categorical([REGIONS[r] for r in jur.city_region[city]], categories=REGIONS),
-        "city": pd.Categorical([jur.cities[c] for c in city], categories=jur.cities),
-        "county": [jur.counties_zh[c] for c in county],
-        "sector": pd.Categorical([S.SECTORS[s] for s in raw["sector"]], categories=S.SECTORS),
-        "size": pd.Categorical([S.SIZES[s] for s in raw["size"]], categories=S.SIZES),
-        "major_hazard": raw["major_hazard"].astype(bool),
-        "cause": pd.Categorical([CAUSES[c] for c in raw["cause"]], categories=CAUSES),
-        "grade": pd.Categorical([GRADES[g] for g in raw["grade"]], categories=GRADES),
-        "deaths": raw["deaths"].astype(np.int64),
-        "serious_injuries": raw["serious_injuries"].astype(np.int64),
-        "direct_loss_10k_cny": raw["direct_loss_10k_cny"].astype(float),
-        "deaths_saved": raw["deaths_saved"].astype(np.int64),
-        "firm_uid": raw["firm_uid"].astype(np.int64),
-    })
+    return pd.DataFrame(
+        {
+            "month": raw["month"].astype(np.int32),
+            "year": (model.config.setup.start_year + (raw["month"].astype(np.int64) - 1) // 12).astype(np.int32),
+            "region": pd.Categorical([REGIONS[r] for r in jur.city_region[city]], categories=REGIONS),
+            "city": pd.Categorical([jur.cities[c] for c in city], categories=jur.cities),
+            "county": [jur.counties_zh[c] for c in county],
+            "sector": pd.Categorical([S.SECTORS[s] for s in raw["sector"]], categories=S.SECTORS),
+            "size": pd.Categorical([S.SIZES[s] for s in raw["size"]], categories=S.SIZES),
+            "major_hazard": raw["major_hazard"].astype(bool),
+            "cause": pd.Categorical([CAUSES[c] for c in raw["cause"]], categories=CAUSES),
+            "grade": pd.Categorical([GRADES[g] for g in raw["grade"]], categories=GRADES),
+            "deaths": raw["deaths"].astype(np.int64),
+            "serious_injuries": raw["serious_injuries"].astype(np.int64),
+            "direct_loss_10k_cny": raw["direct_loss_10k_cny"].astype(float),
+            "deaths_saved": raw["deaths_saved"].astype(np.int64),
+            "firm_uid": raw["firm_uid"].astype(np.int64),
+        }
+    )
 
 
 def summarise(result: RunResult) -> dict:
@@ -77,6 +91,7 @@ def summarise(result: RunResult) -> dict:
     by_year = province.pivot_table(index="year", columns="metric", values="value")
     totals = result.county_monthly.sum(axis=(0, 1))
     from sim.metrics import INDEX
+
     last = result.county_monthly[-1].sum(axis=0)
     region_rows = annual[(annual.city == "all") & (annual.region != "all")]
     deaths_by_region = region_rows[region_rows.metric == "deaths"].groupby("region")["value"].sum()
@@ -89,7 +104,7 @@ def summarise(result: RunResult) -> dict:
         "enterprises_per_agent": result.scenario.setup.enterprises_per_agent,
         "agents": result.scenario.setup.agents,
         "deaths_total": int(acc["deaths"].sum()),
-        "accidents_total": int(len(acc)),
+        "accidents_total": len(acc),
         "accidents_by_grade": {g: int((acc["grade"] == g).sum()) for g in GRADES},
         "accidents_by_cause": {c: int((acc["cause"] == c).sum()) for c in CAUSES},
         "larger_or_worse_total": int((acc["grade"] != "general").sum()),
@@ -116,8 +131,9 @@ def collect(model: SafetyModel, seed: int, replicate: int) -> RunResult:
     data = model.tally.data[: max(model.month, 0)]
     monthly = tidy_monthly(data, jur.county_city, jur.city_region, jur.cities, start)
     annual = tidy_annual(monthly, data, jur.county_city, jur.city_region, jur.cities, start)
-    result = RunResult(model.config, seed, replicate, model.months, monthly, annual,
-                       _accident_table(model), data, list(jur.counties))
+    result = RunResult(
+        model.config, seed, replicate, model.months, monthly, annual, _accident_table(model), data, list(jur.counties)
+    )
     result.summary = summarise(result)
     return result
 

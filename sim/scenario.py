@@ -40,8 +40,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, Valid
 from sim import params
 from sim.errors import ScenarioError
 
-TOP_LEVEL_KEYS = ("extends", "name", "title", "title_zh", "description", "setup", "levers",
-                  "behaviour", "schedule")
+TOP_LEVEL_KEYS = ("extends", "name", "title", "title_zh", "description", "setup", "levers", "behaviour", "schedule")
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 
 
@@ -52,18 +51,18 @@ class Setup(BaseModel):
 
     cities: list[str] = Field(default_factory=list, description="English city names; empty = all 13")
     counties_per_city: Annotated[int, Field(ge=1, le=20)] | None = Field(
-        None, description="keep only the first N counties of each city (small test worlds)")
-    agents: Annotated[int, Field(ge=10, le=5_000_000)] = Field(
-        100_000, description="enterprise agents simulated")
+        None, description="keep only the first N counties of each city (small test worlds)"
+    )
+    agents: Annotated[int, Field(ge=10, le=5_000_000)] = Field(100_000, description="enterprise agents simulated")
     enterprises_per_agent: Annotated[StrictInt | StrictFloat, Field(ge=1, le=10_000)] = Field(
-        12.0, description="real enterprises each agent stands for (super-individuals)")
-    grids_per_county: Annotated[int, Field(ge=1, le=5_000)] = Field(
-        200, description="grids (网格) per county-level division")
+        12.0, description="real enterprises each agent stands for (super-individuals)"
+    )
+    grids_per_county: Annotated[int, Field(ge=1, le=5_000)] = Field(200, description="grids (网格) per county-level division")
     months: Annotated[int, Field(ge=1, le=600)] = Field(120, description="horizon in months")
-    start_year: Annotated[int, Field(ge=1990, le=2100)] = Field(
-        2020, description="calendar year of month 1")
+    start_year: Annotated[int, Field(ge=1990, le=2100)] = Field(2020, description="calendar year of month 1")
     warmup_months: Annotated[int, Field(ge=0, le=240)] = Field(
-        24, description="months simulated before month 1 (not recorded) to reach a steady state")
+        24, description="months simulated before month 1 (not recorded) to reach a steady state"
+    )
 
 
 SETUP_KEYS = tuple(Setup.model_fields)
@@ -129,22 +128,22 @@ class Scenario:
         """Every parameter's value at month 1 (levers and behaviour)."""
         return {**self.levers, **self.behaviour}
 
-    def with_overrides(self, overrides: dict[str, float] | None = None, *, source: str = "overrides",
-                       **setup_changes: Any) -> Scenario:
+    def with_overrides(
+        self, overrides: dict[str, float] | None = None, *, source: str = "overrides", **setup_changes: Any
+    ) -> Scenario:
         """A copy with some parameters and/or setup fields changed, validated like a file.
 
         A lever override replaces the lever for the whole run, schedule included.
         """
         overrides = dict(overrides or {})
         levers, behaviour = dict(self.levers), dict(self.behaviour)
-        lever_part = {k: v for k, v in overrides.items() if k in params.BY_NAME
-                      and params.BY_NAME[k].kind == "lever"}
+        lever_part = {k: v for k, v in overrides.items() if k in params.BY_NAME and params.BY_NAME[k].kind == "lever"}
         behaviour_part = {k: v for k, v in overrides.items() if k not in lever_part}
         levers.update(_validate_values(lever_part, "lever", source, "levers"))
         behaviour.update(_validate_values(behaviour_part, "uncertain", source, "behaviour"))
         schedule = tuple(
-            ScheduleEntry(e.month, {k: v for k, v in e.levers.items() if k not in lever_part})
-            for e in self.schedule)
+            ScheduleEntry(e.month, {k: v for k, v in e.levers.items() if k not in lever_part}) for e in self.schedule
+        )
         setup = self.setup
         if setup_changes:
             setup = _validate_setup({**self.setup.model_dump(), **setup_changes}, source)
@@ -187,9 +186,10 @@ def _validate_values(raw: Any, kind: str, source: str, table: str) -> dict[str, 
         p = params.BY_NAME[name]
         kind_word = "a whole number" if p.integer else "a number"
         raise ScenarioError(
-            source, f"[{table}] {name}",
-            f"expected {kind_word} between {p.low:g} and {p.high:g} ({p.unit}), "
-            f"got {_describe(raw[name])}") from None
+            source,
+            f"[{table}] {name}",
+            f"expected {kind_word} between {p.low:g} and {p.high:g} ({p.unit}), got {_describe(raw[name])}",
+        ) from None
     return {k: float(v) for k, v in checked.model_dump().items() if v is not None}
 
 
@@ -208,9 +208,9 @@ def _validate_setup(raw: Any, source: str) -> Setup:
         ge = next((m.ge for m in info.metadata if getattr(m, "ge", None) is not None), None)
         le = next((m.le for m in info.metadata if getattr(m, "le", None) is not None), None)
         bounds = f" between {ge} and {le}" if ge is not None and le is not None else ""
-        raise ScenarioError(source, f"[setup] {key}",
-                            f"expected {info.description or key}{bounds}, "
-                            f"got {_describe(raw.get(key))}") from None
+        raise ScenarioError(
+            source, f"[setup] {key}", f"expected {info.description or key}{bounds}, got {_describe(raw.get(key))}"
+        ) from None
     if setup.cities:
         from sim.jurisdiction import city_names
 
@@ -231,14 +231,14 @@ def _validate_schedule(raw: Any, source: str, start_year: int | None) -> list[di
             raise ScenarioError(source, where, f"expected a table, got {_describe(entry)}")
         for key in entry:
             if key not in ("month", "year", "levers"):
-                raise ScenarioError(source, f"{where} {key}",
-                                    "unknown key" + _suggest(key, ("month", "year", "levers")))
+                raise ScenarioError(source, f"{where} {key}", "unknown key" + _suggest(key, ("month", "year", "levers")))
         if ("month" in entry) == ("year" in entry):
             raise ScenarioError(source, where, "expected exactly one of 'month' or 'year'")
         when = entry.get("month", entry.get("year"))
         if not isinstance(when, int) or isinstance(when, bool):
-            raise ScenarioError(source, f"{where} {'month' if 'month' in entry else 'year'}",
-                                f"expected a whole number, got {_describe(when)}")
+            raise ScenarioError(
+                source, f"{where} {'month' if 'month' in entry else 'year'}", f"expected a whole number, got {_describe(when)}"
+            )
         if "month" in entry and when < 1:
             raise ScenarioError(source, f"{where} month", f"expected a month >= 1, got {when}")
         if "levers" not in entry:
@@ -287,10 +287,9 @@ def _load_chain(path: Path, stack: tuple[Path, ...]) -> list[tuple[Path, dict, s
             raise ScenarioError(source, key, f"expected a string, got {_describe(raw[key])}")
     chain: list[tuple[Path, dict, str]] = []
     if "extends" in raw:
-        parent = (path.parent / raw["extends"])
+        parent = path.parent / raw["extends"]
         if not parent.exists():
-            raise ScenarioError(source, "extends", f"file not found: {raw['extends']!r} "
-                                f"(looked for {_display(parent)})")
+            raise ScenarioError(source, "extends", f"file not found: {raw['extends']!r} (looked for {_display(parent)})")
         chain = _load_chain(parent, (*stack, resolved))
     # Check each file's own tables so an error names the file that holds the bad key.
     if "setup" in raw and not isinstance(raw["setup"], dict):
@@ -325,8 +324,7 @@ def load_scenario(path: str | Path) -> Scenario:
     source = _display(path)
     setup = _validate_setup(merged["setup"], source)
     levers = params.defaults("lever") | _validate_values(merged["levers"], "lever", source, "levers")
-    behaviour = params.defaults("uncertain") | _validate_values(
-        merged["behaviour"], "uncertain", source, "behaviour")
+    behaviour = params.defaults("uncertain") | _validate_values(merged["behaviour"], "uncertain", source, "behaviour")
     schedule: list[ScheduleEntry] = []
     for file_source, entry in schedule_raw:
         (checked,) = _validate_schedule([entry], file_source, setup.start_year)
@@ -353,5 +351,4 @@ def load_scenario(path: str | Path) -> Scenario:
 
 def default_scenario() -> Scenario:
     """A scenario with every parameter at its declared default (no file)."""
-    return Scenario(name="defaults", setup=Setup(), levers=params.defaults("lever"),
-                    behaviour=params.defaults("uncertain"))
+    return Scenario(name="defaults", setup=Setup(), levers=params.defaults("lever"), behaviour=params.defaults("uncertain"))

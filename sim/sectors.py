@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
-SECTORS = ("chemicals", "mining", "construction", "road_transport", "fire_risk", "manufacturing",
-           "emerging_service")
-SECTOR_ZH = ("危险化学品", "矿山", "建筑施工", "道路运输", "消防重点场所(高层/综合体)", "工贸制造",
-             "新兴行业/服务业")
+SECTORS = ("chemicals", "mining", "construction", "road_transport", "fire_risk", "manufacturing", "emerging_service")
+SECTOR_ZH = ("危险化学品", "矿山", "建筑施工", "道路运输", "消防重点场所(高层/综合体)", "工贸制造", "新兴行业/服务业")
 CHEMICALS, MINING, CONSTRUCTION, ROAD, FIRE, MANUFACTURING, EMERGING = range(7)
 
 SIZES = ("large", "medium", "small", "micro")
@@ -20,17 +18,21 @@ LARGE, MEDIUM, SMALL, MICRO = range(4)
 
 # Share of enterprises by sector in each region (south 苏南, central 苏中, north 苏北).
 # North: more chemical SMEs and mining (paper 1.4); an assumption in the absence of a census.
-SECTOR_MIX = np.array([
-    # chem   mining constr road   fire   manuf  emerging
-    [0.040, 0.004, 0.120, 0.080, 0.100, 0.400, 0.256],  # south
-    [0.050, 0.006, 0.140, 0.090, 0.080, 0.380, 0.254],  # central
-    [0.070, 0.020, 0.140, 0.100, 0.060, 0.330, 0.280],  # north
-])
-SIZE_MIX = np.array([
-    [0.012, 0.070, 0.280, 0.638],
-    [0.010, 0.060, 0.260, 0.670],
-    [0.008, 0.050, 0.250, 0.692],
-])
+SECTOR_MIX = np.array(
+    [
+        # chem   mining constr road   fire   manuf  emerging
+        [0.040, 0.004, 0.120, 0.080, 0.100, 0.400, 0.256],  # south
+        [0.050, 0.006, 0.140, 0.090, 0.080, 0.380, 0.254],  # central
+        [0.070, 0.020, 0.140, 0.100, 0.060, 0.330, 0.280],  # north
+    ]
+)
+SIZE_MIX = np.array(
+    [
+        [0.012, 0.070, 0.280, 0.638],
+        [0.010, 0.060, 0.260, 0.670],
+        [0.008, 0.050, 0.250, 0.692],
+    ]
+)
 #: Sector mix of new entrants: mostly new industries and services, few chemical plants.
 ENTRANT_SECTOR_MIX = np.array([0.01, 0.002, 0.10, 0.08, 0.08, 0.25, 0.478])
 
@@ -42,15 +44,17 @@ SIZE_HAZARD = np.array([1.5, 1.2, 1.0, 0.8])
 MAJOR_HAZARD_RATE = 1.3  # accident rate multiplier for major hazard sources (重大危险源)
 
 # Probability of being a major hazard source, by sector and size; chemicals by region below.
-MAJOR_HAZARD_P = np.array([
-    [0.80, 0.50, 0.20, 0.03],  # chemicals (south/central; north in MAJOR_HAZARD_CHEM_NORTH)
-    [0.30, 0.30, 0.30, 0.10],
-    [0.05, 0.02, 0.01, 0.00],
-    [0.10, 0.05, 0.02, 0.01],
-    [0.20, 0.20, 0.05, 0.01],
-    [0.05, 0.02, 0.01, 0.00],
-    [0.01, 0.01, 0.00, 0.00],
-])
+MAJOR_HAZARD_P = np.array(
+    [
+        [0.80, 0.50, 0.20, 0.03],  # chemicals (south/central; north in MAJOR_HAZARD_CHEM_NORTH)
+        [0.30, 0.30, 0.30, 0.10],
+        [0.05, 0.02, 0.01, 0.00],
+        [0.10, 0.05, 0.02, 0.01],
+        [0.20, 0.20, 0.05, 0.01],
+        [0.05, 0.02, 0.01, 0.00],
+        [0.01, 0.01, 0.00, 0.00],
+    ]
+)
 MAJOR_HAZARD_CHEM_NORTH = np.array([0.85, 0.60, 0.40, 0.10])
 
 # Monthly cost of full safety compliance per firm (10k CNY), by size, times a sector factor.
@@ -59,37 +63,39 @@ SECTOR_COST = np.array([2.0, 2.0, 1.2, 1.0, 1.0, 1.0, 0.8])
 
 # Who can fall outside every regulator (监管悬空, paper 1.2): new industries and services, and
 # micro firms in buildings and manufacturing.
-UNREGULATED_ELIGIBLE = np.array([
-    [False, False, False, False],
-    [False, False, False, False],
-    [False, False, False, True],
-    [False, False, False, True],
-    [False, False, True, True],
-    [False, False, False, True],
-    [True, True, True, True],
-])
+UNREGULATED_ELIGIBLE = np.array(
+    [
+        [False, False, False, False],
+        [False, False, False, False],
+        [False, False, False, True],
+        [False, False, False, True],
+        [False, False, True, True],
+        [False, False, False, True],
+        [True, True, True, True],
+    ]
+)
 
 # Severity. Recordable accidents: severity X >= 1, Pareto with exponent ALPHA (which also sets
 # the incident pyramid). Fatal if X >= x_f with P(fatal) = FATAL_SHARE; deaths given fatal have
 # P(D >= k) = k^(-DEATH_TAIL): chemicals and fire-risk venues have the fattest tails (paper 1.4).
 ALPHA = np.array([0.9, 1.0, 1.0, 1.1, 0.95, 1.0, 1.0])
 FATAL_SHARE = np.array([0.55, 0.60, 0.60, 0.70, 0.50, 0.50, 0.40])
-DEATH_TAIL = np.array([1.75, 2.2, 3.4, 3.5, 1.9, 3.1, 3.5])
+DEATH_TAIL = np.array([2.0, 2.4, 3.6, 3.8, 2.1, 3.3, 3.6])
 INJURY_SCALE = np.array([0.8, 0.6, 0.5, 0.6, 0.8, 0.5, 0.4])  # serious injuries at severity 1
-LOSS_SCALE = np.array([15.0, 12.0, 8.0, 5.0, 12.0, 8.0, 6.0])  # direct loss at severity 1 [10k CNY]
+LOSS_SCALE = np.array([30.0, 24.0, 16.0, 10.0, 24.0, 16.0, 12.0])  # direct loss at severity 1 [10k CNY]
 INJURY_EXPONENT = 0.5  # injuries ~ X^0.5: injury-graded accidents stay rarer than death-graded
-LOSS_EXPONENT = 0.8
+LOSS_EXPONENT = 0.5  # loss ~ X^0.5 (plus compensation per death): a thinner tail than deaths
 #: How much rescue capacity matters by sector: high-rise, metro, petrochemical (paper 1.2).
 RESCUE_RELEVANCE = np.array([1.0, 0.8, 0.5, 0.6, 1.0, 0.5, 0.5])
 #: Incident pyramid (Heinrich 1931: 1 serious : 29 minor : 300 no-injury at exponent 1).
 MINOR_PER_ACCIDENT_AT_ALPHA1 = 29.0
 NEAR_MISS_PER_ACCIDENT_AT_ALPHA1 = 300.0
-SEVERITY_THRESHOLD_RATIO_MINOR = 30.0     # s2 / s1
+SEVERITY_THRESHOLD_RATIO_MINOR = 30.0  # s2 / s1
 SEVERITY_THRESHOLD_RATIO_NEARMISS = 330.0  # s2 / s0
 
 
 def pyramid_ratios() -> tuple[np.ndarray, np.ndarray]:
     """Minor injuries and near misses per recordable accident, by sector, from ALPHA."""
-    minor = SEVERITY_THRESHOLD_RATIO_MINOR ** ALPHA - 1.0
-    near = SEVERITY_THRESHOLD_RATIO_NEARMISS ** ALPHA - SEVERITY_THRESHOLD_RATIO_MINOR ** ALPHA
+    minor = SEVERITY_THRESHOLD_RATIO_MINOR**ALPHA - 1.0
+    near = SEVERITY_THRESHOLD_RATIO_NEARMISS**ALPHA - SEVERITY_THRESHOLD_RATIO_MINOR**ALPHA
     return minor, near

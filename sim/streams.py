@@ -16,20 +16,20 @@ import numpy as np
 
 #: Every stream the model uses; a name not listed here is a programming error.
 STREAM_NAMES = (
-    "setup",        # initial population
-    "network",      # networkx seeds for the jurisdiction graph
-    "compliance",   # who reviews their compliance decision and what they choose
-    "accidents",    # whether an accident happens and its cause
-    "severity",     # deaths, injuries and loss given an accident
-    "pyramid",      # near misses and minor injuries (county totals)
-    "inspection",   # who is inspected
+    "setup",  # initial population
+    "network",  # networkx seeds for the jurisdiction graph
+    "compliance",  # who reviews their compliance decision and what they choose
+    "accidents",  # whether an accident happens and its cause
+    "severity",  # deaths, injuries and loss given an accident
+    "pyramid",  # near misses and minor injuries (county totals)
+    "inspection",  # who is inspected
     "inspection_outcome",  # formality, detection, leniency, sanctions
-    "grid",         # grid patrols and detection
-    "committees",   # rotation, investigations
-    "awareness",    # training
-    "demography",   # exit and closure after accidents
-    "entry",        # profiles of entrants
-    "campaigns",    # closures by campaigns and remediation
+    "grid",  # grid patrols and detection
+    "committees",  # rotation, investigations
+    "awareness",  # training
+    "demography",  # exit and closure after accidents
+    "entry",  # profiles of entrants
+    "campaigns",  # closures by campaigns and remediation
 )
 
 

@@ -19,8 +19,16 @@ def test_run_writes_tables_summary_manifest_and_figures(tmp_path, capsys):
     printed = capsys.readouterr().out
     assert "deaths" in printed and "accidents" in printed and "wrote" in printed
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
-    for key in ("scenario", "seed", "months", "deaths_total", "accidents_total", "accidents_by_grade",
-                "accidents_by_cause", "deaths_by_year"):
+    for key in (
+        "scenario",
+        "seed",
+        "months",
+        "deaths_total",
+        "accidents_total",
+        "accidents_by_grade",
+        "accidents_by_cause",
+        "deaths_by_year",
+    ):
         assert key in summary
     assert summary["seed"] == 3 and summary["months"] == 14 and summary["scenario"] == "tiny"
     assert set(summary["accidents_by_grade"]) == {"general", "larger", "major", "especially_major"}

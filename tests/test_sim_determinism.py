@@ -8,8 +8,7 @@ import pandas as pd
 from sim.run import run_scenario
 from sim.streams import STREAM_NAMES, Streams
 
-NO_SEVERITY_FEEDBACK = {"campaign_jump": 0.0, "campaign_closure": 0.0, "accident_closure": 0.0,
-                        "investigation_exposure": 0.0}
+NO_SEVERITY_FEEDBACK = {"campaign_jump": 0.0, "campaign_closure": 0.0, "accident_closure": 0.0, "investigation_exposure": 0.0}
 
 
 def test_same_seed_gives_identical_outputs(tiny):

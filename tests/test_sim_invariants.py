@@ -23,8 +23,15 @@ def test_state_stays_in_bounds(tiny):
         model.step()
         f = model.firms
         assert (f.hazards >= 0).all()
-        for arr in (f.equipment, f.owner_awareness, f.worker_awareness, f.perceived_detection,
-                    f.expected_leniency, f.tie, f.deterrence):
+        for arr in (
+            f.equipment,
+            f.owner_awareness,
+            f.worker_awareness,
+            f.perceived_detection,
+            f.expected_leniency,
+            f.tie,
+            f.deterrence,
+        ):
             assert (arr >= 0).all() and (arr <= 1).all()
         assert (f.blacklist_months >= 0).all() and (f.suspended_months >= 0).all()
         assert ((f.level >= 0) & (f.level <= 4)).all()
@@ -46,13 +53,26 @@ def test_grades_follow_decree_493(run):
     assert (larger_by_deaths.grade != "general").all()
 
 
-@pytest.mark.parametrize(("deaths", "injuries", "loss", "expected"), [
-    (0, 1, 10, "general"), (2, 9, 999, "general"),
-    (3, 0, 0, "larger"), (9, 0, 0, "larger"), (0, 10, 0, "larger"), (0, 0, 1000, "larger"),
-    (10, 0, 0, "major"), (29, 0, 0, "major"), (0, 50, 0, "major"), (0, 0, 5000, "major"),
-    (30, 0, 0, "especially_major"), (0, 100, 0, "especially_major"), (0, 0, 10000, "especially_major"),
-    (2, 60, 0, "major"), (12, 0, 10000, "especially_major"),  # highest criterion wins
-])
+@pytest.mark.parametrize(
+    ("deaths", "injuries", "loss", "expected"),
+    [
+        (0, 1, 10, "general"),
+        (2, 9, 999, "general"),
+        (3, 0, 0, "larger"),
+        (9, 0, 0, "larger"),
+        (0, 10, 0, "larger"),
+        (0, 0, 1000, "larger"),
+        (10, 0, 0, "major"),
+        (29, 0, 0, "major"),
+        (0, 50, 0, "major"),
+        (0, 0, 5000, "major"),
+        (30, 0, 0, "especially_major"),
+        (0, 100, 0, "especially_major"),
+        (0, 0, 10000, "especially_major"),
+        (2, 60, 0, "major"),
+        (12, 0, 10000, "especially_major"),  # highest criterion wins
+    ],
+)
 def test_decree_493_boundaries(deaths, injuries, loss, expected):
     assert GRADES[grade(np.array([deaths]), np.array([injuries]), np.array([loss]))[0]] == expected
 
@@ -77,8 +97,9 @@ def test_accident_table_matches_metrics_and_summary(run):
     assert s["deaths_total"] == sum(s["deaths_by_year"].values())
     prov = run.monthly[(run.monthly.region == "all")]
     assert prov[prov.metric == "deaths"]["value"].sum() == s["deaths_total"]
-    grades = prov[prov.metric.isin(["accidents_general", "accidents_larger", "accidents_major",
-                                    "accidents_especially_major"])]["value"].sum()
+    grades = prov[prov.metric.isin(["accidents_general", "accidents_larger", "accidents_major", "accidents_especially_major"])][
+        "value"
+    ].sum()
     assert grades == s["accidents_total"]
 
 
@@ -89,10 +110,12 @@ def test_annual_flows_are_sums_and_stocks_are_means(run):
     year = int(prov_a.year.min())
     for metric in FLOW[:5]:
         assert prov_a[(prov_a.year == year) & (prov_a.metric == metric)].value.item() == pytest.approx(
-            prov_m[(prov_m.year == year) & (prov_m.metric == metric)].value.sum())
+            prov_m[(prov_m.year == year) & (prov_m.metric == metric)].value.sum()
+        )
     for metric in STOCK[:3]:
         assert prov_a[(prov_a.year == year) & (prov_a.metric == metric)].value.item() == pytest.approx(
-            prov_m[(prov_m.year == year) & (prov_m.metric == metric)].value.mean())
+            prov_m[(prov_m.year == year) & (prov_m.metric == metric)].value.mean()
+        )
 
 
 def test_counts_are_at_real_scale(tiny):

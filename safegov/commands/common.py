@@ -17,6 +17,7 @@ def int_in(low: int, high: int, what: str):
         if not low <= value <= high:
             raise argparse.ArgumentTypeError(f"expected {what} between {low} and {high}, got {value}")
         return value
+
     return parse
 
 

@@ -11,8 +11,11 @@ from sim import params
 
 
 def register(sub) -> None:
-    p = sub.add_parser("levers", help="list policy levers and uncertain parameters",
-                       description="List the declared parameter space (levers and uncertain parameters).")
+    p = sub.add_parser(
+        "levers",
+        help="list policy levers and uncertain parameters",
+        description="List the declared parameter space (levers and uncertain parameters).",
+    )
     p.add_argument("--kind", choices=("lever", "uncertain", "all"), default="all")
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")
     p.set_defaults(func=main)
@@ -34,7 +37,9 @@ def main(args) -> int:
                 continue
             print("POLICY LEVERS 政策杠杆" if kind == "lever" else "UNCERTAIN PARAMETERS 不确定行为参数")
             for p in chosen:
-                print(f"  {p.name:<26} {p.default:>9g}  [{p.low:g}, {p.high:g}] {p.unit:<28} "
-                      f"{p.zh:<14} {p.mechanism:<12} §{p.paper}")
+                print(
+                    f"  {p.name:<26} {p.default:>9g}  [{p.low:g}, {p.high:g}] {p.unit:<28} "
+                    f"{p.zh:<14} {p.mechanism:<12} §{p.paper}"
+                )
             print()
     return 0

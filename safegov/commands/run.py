@@ -13,14 +13,23 @@ from sim.scenario import load_scenario
 
 
 def register(sub) -> None:
-    p = sub.add_parser("run", help="run one scenario and write its outputs",
-                       description="Run one scenario and write tables, summary, manifest and figures.")
-    p.add_argument("scenario", nargs="?", type=scenario_path, default=DEFAULT_SCENARIO,
-                   help="scenario file or name in scenarios/ (default: baseline)")
+    p = sub.add_parser(
+        "run",
+        help="run one scenario and write its outputs",
+        description="Run one scenario and write tables, summary, manifest and figures.",
+    )
+    p.add_argument(
+        "scenario",
+        nargs="?",
+        type=scenario_path,
+        default=DEFAULT_SCENARIO,
+        help="scenario file or name in scenarios/ (default: baseline)",
+    )
     p.add_argument("--seed", type=int_in(0, 2**63 - 1, "a seed"), default=0, help="root seed (default 0)")
     p.add_argument("--replicate", type=int_in(0, 10**9, "a replicate number"), default=0)
-    p.add_argument("--months", type=int_in(1, 600, "a number of months"), default=None,
-                   help="horizon in months (default: the scenario's)")
+    p.add_argument(
+        "--months", type=int_in(1, 600, "a number of months"), default=None, help="horizon in months (default: the scenario's)"
+    )
     p.add_argument("--out", type=Path, default=None, help="output folder (default outputs/run-<scenario>-<seed>/)")
     p.add_argument("--no-figures", action="store_true", help="skip the PNG figures")
     p.set_defaults(func=main)
@@ -38,9 +47,11 @@ def headline_table(summary: dict) -> str:
     ]
     for g, zh in zip(GRADES, GRADES_ZH, strict=True):
         lines.append(f"{'  ' + g.replace('_', ' ') + ' ' + zh:<28}{by_grade[g]:>12,}")
-    lines.append(f"{'causes 致因 (human:comb:unav)':<28}{'':>2}"
-                 f"{100 * cause['human'] / total:.1f}:{100 * cause['combined'] / total:.1f}:"
-                 f"{100 * cause['unavoidable'] / total:.1f}")
+    lines.append(
+        f"{'causes 致因 (human:comb:unav)':<28}{'':>2}"
+        f"{100 * cause['human'] / total:.1f}:{100 * cause['combined'] / total:.1f}:"
+        f"{100 * cause['unavoidable'] / total:.1f}"
+    )
     lines.append(f"{'inspections 执法检查':<28}{summary['inspections_total']:>12,.0f}")
     lines.append(f"{'penalty cases 立案处罚':<28}{summary['penalty_cases_total']:>12,.0f}")
     zero = summary["zero_penalty_counties_by_year"]

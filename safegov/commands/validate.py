@@ -16,6 +16,8 @@ def main(args) -> int:
     for path in args.files:
         sc = load_scenario(path)
         changes = sum(len(e.levers) for e in sc.schedule)
-        print(f"{path}: ok ({sc.name}; {sc.setup.agents} agents, {sc.setup.months} months, "
-              f"{len(sc.schedule)} schedule entries changing {changes} lever values)")
+        print(
+            f"{path}: ok ({sc.name}; {sc.setup.agents} agents, {sc.setup.months} months, "
+            f"{len(sc.schedule)} schedule entries changing {changes} lever values)"
+        )
     return 0

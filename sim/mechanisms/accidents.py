@@ -46,7 +46,7 @@ class Rates:
 class Events:
     """Accidents of one month: one entry per real accident."""
 
-    slot: np.ndarray   # enterprise slot
+    slot: np.ndarray  # enterprise slot
     cause: np.ndarray  # int8 index into CAUSES
 
     def __len__(self) -> int:
@@ -63,8 +63,9 @@ def rates(ent: Enterprises, bh: dict[str, float]) -> Rates:
     ua = bh["unsafe_act_rate"] * (1.0 - 0.75 * ent.worker_awareness) * (1.0 - 0.3 * ent.investment)
     uc = -np.expm1(-bh["condition_sensitivity"] * ent.hazards)
     acts = base * ua
-    return Rates(human=acts * (1.0 - uc), combined=acts * uc * bh["combined_amplifier"],
-                 unavoidable=base * bh["unavoidable_rate"])
+    return Rates(
+        human=acts * (1.0 - uc), combined=acts * uc * bh["combined_amplifier"], unavoidable=base * bh["unavoidable_rate"]
+    )
 
 
 def occur(r: Rates, firms_per_agent: float, rng: np.random.Generator) -> Events:

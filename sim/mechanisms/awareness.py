@@ -6,9 +6,9 @@ import numpy as np
 
 from sim.state import Enterprises
 
-AWARENESS_FLOOR = 0.2   # untrained awareness the decay returns to [index]
+AWARENESS_FLOOR = 0.2  # untrained awareness the decay returns to [index]
 PARTY_BRANCH_GAIN = 0.01  # monthly awareness gain in firms with a party branch [index / month]
-GRID_VISIT_GAIN = 0.01    # awareness gained from a grid worker's visit (宣传窗口) [index]
+GRID_VISIT_GAIN = 0.01  # awareness gained from a grid worker's visit (宣传窗口) [index]
 
 
 def party_branch(ent: Enterprises, lv: dict[str, float]) -> np.ndarray:
@@ -16,8 +16,9 @@ def party_branch(ent: Enterprises, lv: dict[str, float]) -> np.ndarray:
     return ent.branch_draw < lv["party_building"]
 
 
-def train_and_decay(ent: Enterprises, lv: dict[str, float], bh: dict[str, float],
-                    priority: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+def train_and_decay(
+    ent: Enterprises, lv: dict[str, float], bh: dict[str, float], priority: np.ndarray, rng: np.random.Generator
+) -> np.ndarray:
     """Apply one month of training, party-branch influence and decay. Returns who was trained.
 
     A committee that cares about safety runs more of the training it is funded for:

@@ -17,8 +17,9 @@ from sim import sectors as S
 from sim.state import Enterprises
 
 
-def sector_campaign(ent: Enterprises, city: np.ndarray, grade: np.ndarray, sector: np.ndarray,
-                    lv: dict[str, float], u: np.ndarray) -> np.ndarray:
+def sector_campaign(
+    ent: Enterprises, city: np.ndarray, grade: np.ndarray, sector: np.ndarray, lv: dict[str, float], u: np.ndarray
+) -> np.ndarray:
     """Close risky small firms after major-or-worse accidents. Returns closed slots."""
     share = lv["campaign_closure"]
     major = grade >= 2

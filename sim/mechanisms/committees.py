@@ -18,14 +18,13 @@ import numpy as np
 
 GRADE_WEIGHT = np.array([0.0, 1.0, 1.5, 2.0])  # general, larger, major, especially major
 CAMPAIGN_MONTHS = 12
-CAMPAIGN_BOOST = 3.0   # inspection weight on a sector under campaign
+CAMPAIGN_BOOST = 3.0  # inspection weight on a sector under campaign
 
 
 class Committees:
     """Priorities of the 1 + n_cities + n_counties committees, as arrays."""
 
-    def __init__(self, n_cities: int, n_counties: int, county_city: np.ndarray, n_sectors: int,
-                 start: float):
+    def __init__(self, n_cities: int, n_counties: int, county_city: np.ndarray, n_sectors: int, start: float):
         self.county_city = county_city
         self.province = np.array([start])
         self.city = np.full(n_cities, start)
@@ -45,8 +44,9 @@ class Committees:
             p += rest
         np.subtract(self.campaign_months, 1, out=self.campaign_months, where=self.campaign_months > 0)
 
-    def react(self, county: np.ndarray, grade: np.ndarray, sector: np.ndarray,
-              lv: dict[str, float], bh: dict[str, float]) -> None:
+    def react(
+        self, county: np.ndarray, grade: np.ndarray, sector: np.ndarray, lv: dict[str, float], bh: dict[str, float]
+    ) -> None:
         """React to this month's accidents (county, grade and sector per accident)."""
         serious = grade >= 1
         if not serious.any():

@@ -24,7 +24,7 @@ import numpy as np
 
 from sim.state import Enterprises
 
-REVIEW_SHARE = 0.25      # share of firms revisiting their decision each month
+REVIEW_SHARE = 0.25  # share of firms revisiting their decision each month
 NONCOMPLIANT_FLOOR = 0.25  # safety spending of a violator at zero awareness [share]
 
 
@@ -37,8 +37,15 @@ def expected_sanction(ent: Enterprises, lv: dict[str, float], visibility: float)
     return p * fine * (1.0 - ent.expected_leniency) * blacklist * steadiness
 
 
-def decide(ent: Enterprises, lv: dict[str, float], bh: dict[str, float], accident_rate: np.ndarray,
-           grid_compliance: np.ndarray, visibility: float, rng: np.random.Generator) -> np.ndarray:
+def decide(
+    ent: Enterprises,
+    lv: dict[str, float],
+    bh: dict[str, float],
+    accident_rate: np.ndarray,
+    grid_compliance: np.ndarray,
+    visibility: float,
+    rng: np.random.Generator,
+) -> np.ndarray:
     """Update ``ent.compliant`` and ``ent.investment``; return P(comply) per firm."""
     delta = expected_sanction(ent, lv, visibility)
     delta += (1.0 - bh["optimism"]) * bh["accident_cost"] * 0.5 * accident_rate
@@ -56,8 +63,7 @@ def decide(ent: Enterprises, lv: dict[str, float], bh: dict[str, float], acciden
     return p_comply
 
 
-def learn_detection(ent: Enterprises, bh: dict[str, float], inspected_real: np.ndarray,
-                    grid_penalised_share: np.ndarray) -> None:
+def learn_detection(ent: Enterprises, bh: dict[str, float], inspected_real: np.ndarray, grid_penalised_share: np.ndarray) -> None:
     """p_hat <- (1 - delta) p_hat + delta * signal (Bloomquist 2015).
 
     The signal is the firm's own non-formal inspection plus publicised penalties on its grid

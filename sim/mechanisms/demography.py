@@ -14,8 +14,9 @@ import numpy as np
 from sim.state import Enterprises
 
 
-def close_after_accidents(ent: Enterprises, slots: np.ndarray, grade: np.ndarray, bh: dict[str, float],
-                          u: np.ndarray) -> np.ndarray:
+def close_after_accidents(
+    ent: Enterprises, slots: np.ndarray, grade: np.ndarray, bh: dict[str, float], u: np.ndarray
+) -> np.ndarray:
     closed = np.unique(slots[(grade >= 1) & (u < bh["accident_closure"])])
     ent.closing[closed] = True
     return closed

@@ -13,16 +13,18 @@ import numpy as np
 
 GRADES = ("general", "larger", "major", "especially_major")
 GRADES_ZH = ("一般", "较大", "重大", "特别重大")
-DEATH_BOUNDS = (3, 10, 30)            # persons
-INJURY_BOUNDS = (10, 50, 100)         # persons seriously injured
+DEATH_BOUNDS = (3, 10, 30)  # persons
+INJURY_BOUNDS = (10, 50, 100)  # persons seriously injured
 LOSS_BOUNDS = (1_000, 5_000, 10_000)  # direct economic loss, 10k CNY
 
 
 def grade(deaths: np.ndarray, injuries: np.ndarray, loss_10k_cny: np.ndarray) -> np.ndarray:
     """Grade index (0 general .. 3 especially major) per accident."""
+
     def steps(x, bounds):
         x = np.asarray(x)
         return sum((x >= b).astype(np.int8) for b in bounds)
 
-    return np.maximum(np.maximum(steps(deaths, DEATH_BOUNDS), steps(injuries, INJURY_BOUNDS)),
-                      steps(loss_10k_cny, LOSS_BOUNDS)).astype(np.int8)
+    return np.maximum(
+        np.maximum(steps(deaths, DEATH_BOUNDS), steps(injuries, INJURY_BOUNDS)), steps(loss_10k_cny, LOSS_BOUNDS)
+    ).astype(np.int8)

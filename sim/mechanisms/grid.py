@@ -23,13 +23,21 @@ ON_SPOT_FIX = 0.2
 
 @dataclass
 class Patrol:
-    visited: np.ndarray   # bool per slot
+    visited: np.ndarray  # bool per slot
     reported: np.ndarray  # bool per slot
     visit_probability: np.ndarray  # per slot
 
 
-def patrol(ent: Enterprises, lv: dict[str, float], bh: dict[str, float], month: int, delay: int,
-           firms_per_agent: float, agents_per_grid: np.ndarray, rng: np.random.Generator) -> Patrol:
+def patrol(
+    ent: Enterprises,
+    lv: dict[str, float],
+    bh: dict[str, float],
+    month: int,
+    delay: int,
+    firms_per_agent: float,
+    agents_per_grid: np.ndarray,
+    rng: np.random.Generator,
+) -> Patrol:
     workers = lv["grid_workers_per_grid"]
     coverage = np.minimum(1.0, workers * bh["grid_visits"] / (firms_per_agent * np.maximum(agents_per_grid, 1)))
     v = coverage[ent.grid]
@@ -48,7 +56,6 @@ def patrol(ent: Enterprises, lv: dict[str, float], bh: dict[str, float], month: 
     return Patrol(visited, reported, v)
 
 
-def report_near_misses(near_misses_by_county: np.ndarray, detect_by_county: np.ndarray,
-                       rng: np.random.Generator) -> np.ndarray:
+def report_near_misses(near_misses_by_county: np.ndarray, detect_by_county: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Near misses grid workers see and report, per county [events]."""
     return rng.binomial(near_misses_by_county.astype(np.int64), np.clip(detect_by_county, 0.0, 1.0))

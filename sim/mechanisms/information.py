@@ -24,6 +24,22 @@ def on_platform(ent: Enterprises, lv: dict[str, float]) -> np.ndarray:
     return (ent.sector == S.CHEMICALS) & (ent.platform_draw < lv["chem_platform"])
 
 
+PLATFORM_FIX = 0.15  # share of a covered firm's hidden hazards flagged and fixed each month
+
+
+def platform_monitoring(ent: Enterprises, lv: dict[str, float], month: int) -> np.ndarray:
+    """Closed-loop monitoring of chemical firms on the platform (闭环监管, paper 2.5).
+
+    Sensors flag hazards every month: PLATFORM_FIX of them are fixed and the firm's risk is
+    reported to targeting at once. Returns the slots covered.
+    """
+    covered = np.flatnonzero(on_platform(ent, lv))
+    ent.hazards[covered] *= 1.0 - PLATFORM_FIX
+    ent.report_hazards[covered] = ent.hazards[covered]
+    ent.report_month[covered] = month
+    return covered
+
+
 def report_delay(lv: dict[str, float], bh: dict[str, float]) -> int:
     """Months a grid report takes to reach targeting [months]."""
     speed_up = 0.6 * lv["informatisation"] + 0.4 * lv["data_sharing"]

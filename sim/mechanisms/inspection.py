@@ -26,9 +26,9 @@ from sim.mechanisms import information, leniency
 from sim.rollup import SegmentSum
 from sim.state import Enterprises
 
-CROSS_REGION_COST = 1.5   # capacity used by one cross-region inspection
-VIOLATION_HAZARDS = 3.0   # hidden hazards above which a firm is in violation whatever it spends
-REPORT_SHELF_LIFE = 12    # months a grid report keeps raising the risk score
+CROSS_REGION_COST = 1.5  # capacity used by one cross-region inspection
+VIOLATION_HAZARDS = 3.0  # hidden hazards above which a firm is in violation whatever it spends
+REPORT_SHELF_LIFE = 12  # months a grid report keeps raising the risk score
 
 
 def regulated(ent: Enterprises, lv: dict[str, float]) -> np.ndarray:
@@ -55,9 +55,17 @@ class Inspections:
     draws: np.ndarray  # spare uniforms per inspection for the sanctions step
 
 
-def select(ent: Enterprises, lv: dict[str, float], month: int, risk: np.ndarray,
-           real_capacity: np.ndarray, firms_per_agent: float, campaign_boost: np.ndarray,
-           by_county: SegmentSum, rng: np.random.Generator) -> np.ndarray:
+def select(
+    ent: Enterprises,
+    lv: dict[str, float],
+    month: int,
+    risk: np.ndarray,
+    real_capacity: np.ndarray,
+    firms_per_agent: float,
+    campaign_boost: np.ndarray,
+    by_county: SegmentSum,
+    rng: np.random.Generator,
+) -> np.ndarray:
     """Slots inspected this month."""
     q = information.score_quality(ent, lv)
     log_risk = np.log(risk + 1e-12)
@@ -78,9 +86,16 @@ def select(ent: Enterprises, lv: dict[str, float], month: int, risk: np.ndarray,
     return np.flatnonzero(rng.random(ent.n) < pi)
 
 
-def inspect(ent: Enterprises, slots: np.ndarray, lv: dict[str, float], bh: dict[str, float],
-            month: int, skill_by_inspector: np.ndarray, exposure: np.ndarray,
-            rng: np.random.Generator) -> Inspections:
+def inspect(
+    ent: Enterprises,
+    slots: np.ndarray,
+    lv: dict[str, float],
+    bh: dict[str, float],
+    month: int,
+    skill_by_inspector: np.ndarray,
+    exposure: np.ndarray,
+    rng: np.random.Generator,
+) -> Inspections:
     """Outcome of each inspection: formality, detection, leniency."""
     r = rng.random((len(slots), 6))
     rho = lv["cross_region_share"]

@@ -18,12 +18,11 @@ import numpy as np
 
 from sim.state import Enterprises
 
-EXPOSURE_DECAY = 0.95      # monthly persistence of collusion exposure
-INQUIRY_SHARE = 0.1        # exposure from any larger-or-worse investigation, x investigation_exposure
+EXPOSURE_DECAY = 0.95  # monthly persistence of collusion exposure
+INQUIRY_SHARE = 0.1  # exposure from any larger-or-worse investigation, x investigation_exposure
 
 
-def leniency(tie: np.ndarray, county: np.ndarray, lv: dict[str, float], bh: dict[str, float],
-             exposure: np.ndarray) -> np.ndarray:
+def leniency(tie: np.ndarray, county: np.ndarray, lv: dict[str, float], bh: dict[str, float], exposure: np.ndarray) -> np.ndarray:
     theta = 2.0 + 2.0 * (lv["city_oversight"] + lv["rule_of_law"]) + 4.0 * exposure[county]
     return 1.0 / (1.0 + np.exp(-(bh["leniency_kappa"] * tie - theta)))
 
@@ -44,8 +43,9 @@ def rotate(ent: Enterprises, lv: dict[str, float], n_inspectors: int, rng: np.ra
     return rotated
 
 
-def investigate(ent: Enterprises, slots: np.ndarray, month: int, exposure: np.ndarray,
-                n_counties: int, bh: dict[str, float]) -> np.ndarray:
+def investigate(
+    ent: Enterprises, slots: np.ndarray, month: int, exposure: np.ndarray, n_counties: int, bh: dict[str, float]
+) -> np.ndarray:
     """Accident investigations of larger-or-worse accidents at ``slots``.
 
     A firm let off in the last 12 months with a strong tie (g > 0.3) exposes collusion: the

@@ -35,16 +35,14 @@ class Sanctions:
     suspended: np.ndarray
     revoked: np.ndarray
     fines_10k_cny: np.ndarray  # aligned with penalty_cases
-    listed: np.ndarray         # slots newly blacklisted
+    listed: np.ndarray  # slots newly blacklisted
 
 
-def apply(ent: Enterprises, insp: Inspections, lv: dict[str, float], bh: dict[str, float],
-          month: int) -> Sanctions:
+def apply(ent: Enterprises, insp: Inspections, lv: dict[str, float], bh: dict[str, float], month: int) -> Sanctions:
     slots = insp.slots[insp.punished]
     draws = insp.draws[insp.punished]
     prior = ent.level[slots].astype(np.int16)
-    wilful = (~ent.compliant[slots] & (ent.hazards[slots] > WILFUL_HAZARDS)) | (
-        month - ent.last_accident[slots] <= 12)
+    wilful = (~ent.compliant[slots] & (ent.hazards[slots] > WILFUL_HAZARDS)) | (month - ent.last_accident[slots] <= 12)
     level = np.minimum(prior + 1 + wilful, 4).astype(np.int8)
     ent.level[slots] = level
     ent.hazards[slots] *= 1.0 - bh["rectification_effect"]

@@ -27,9 +27,9 @@ from sim.mechanisms.accidents import Events, Rates
 from sim.mechanisms.grading import grade
 from sim.state import Enterprises
 
-AMPLIFIER = 1.5           # severity multiplier for combined causes and major hazard sources
-RESCUE_MAX_SHARE = 0.10   # deaths saved at full rescue capacity in the most relevant sectors
-LOSS_PER_DEATH = 150.0    # 10k CNY of direct loss per death (compensation)
+AMPLIFIER = 1.5  # severity multiplier for combined causes and major hazard sources
+RESCUE_MAX_SHARE = 0.10  # deaths saved at full rescue capacity in the most relevant sectors
+LOSS_PER_DEATH = 150.0  # 10k CNY of direct loss per death (compensation)
 _FATAL_X = S.FATAL_SHARE ** (-1.0 / S.ALPHA)
 
 
@@ -39,13 +39,12 @@ class Assessed:
 
     deaths: np.ndarray
     injuries: np.ndarray
-    loss: np.ndarray          # 10k CNY
-    grade: np.ndarray         # int8, see grading.GRADES
+    loss: np.ndarray  # 10k CNY
+    grade: np.ndarray  # int8, see grading.GRADES
     deaths_saved: np.ndarray
 
 
-def assess(ent: Enterprises, events: Events, lv: dict[str, float], bh: dict[str, float],
-           rng: np.random.Generator) -> Assessed:
+def assess(ent: Enterprises, events: Events, lv: dict[str, float], bh: dict[str, float], rng: np.random.Generator) -> Assessed:
     n = len(events)
     u = rng.random((n, 4))
     sector = ent.sector[events.slot]
@@ -61,12 +60,12 @@ def assess(ent: Enterprises, events: Events, lv: dict[str, float], bh: dict[str,
     rescue = RESCUE_MAX_SHARE * lv["rescue_capacity"] * S.RESCUE_RELEVANCE[sector]
     saved = np.floor(deaths_raw * rescue + u[:, 3])
     deaths = deaths_raw - saved
-    injuries = np.floor(scale * S.INJURY_SCALE[sector] * x ** S.INJURY_EXPONENT * -np.log1p(-u[:, 1]))
+    injuries = np.floor(scale * S.INJURY_SCALE[sector] * x**S.INJURY_EXPONENT * -np.log1p(-u[:, 1]))
     injuries = np.where(deaths_raw == 0, np.maximum(injuries, 1.0), injuries) + saved
-    loss = (scale * S.LOSS_SCALE[sector] * x ** S.LOSS_EXPONENT * np.exp(2.0 * (u[:, 2] - 0.5))
-            + LOSS_PER_DEATH * deaths)
-    return Assessed(deaths.astype(np.int64), injuries.astype(np.int64), loss,
-                    grade(deaths, injuries, loss), saved.astype(np.int64))
+    loss = scale * S.LOSS_SCALE[sector] * x**S.LOSS_EXPONENT * np.exp(2.0 * (u[:, 2] - 0.5)) + LOSS_PER_DEATH * deaths
+    return Assessed(
+        deaths.astype(np.int64), injuries.astype(np.int64), loss, grade(deaths, injuries, loss), saved.astype(np.int64)
+    )
 
 
 def pyramid_expectations(ent: Enterprises, r: Rates, firms_per_agent: float) -> tuple[np.ndarray, np.ndarray]:
