@@ -175,8 +175,10 @@ class SafetyModel(mesa.Model):
         information.platform_monitoring(firms, lv, month)
         # 5. Inspection: capacity, targeting (双随机 vs risk-based), formality, detection.
         capacity = inspection.capacity(lv, bh, priority)
+        is_regulated = inspection.regulated(firms, lv)
         slots = inspection.select(
-            firms, lv, month, rates.total, capacity, m, self.committees.campaign_boost(), self.by_county, stream("inspection")
+            firms, lv, month, rates.total, is_regulated, capacity, m, self.committees.campaign_boost(), self.by_county,
+            stream("inspection"),
         )
         outcome_rng = stream("inspection_outcome")
         # 6. Leniency from ties (inside inspect), with collusion exposure.
@@ -227,7 +229,7 @@ class SafetyModel(mesa.Model):
         sanctions.fade(firms, bh)
         leniency.decay_ties(firms, bh)
         leniency.rotate(firms, lv, len(self.inspector_county), stream("committees"))
-        self._record_stocks(lv, priority)
+        self._record_stocks(priority, is_regulated)
         if recording:
             self.datacollector.collect(self)
         if month >= self.months:
@@ -348,7 +350,7 @@ class SafetyModel(mesa.Model):
         t.set("enforcement_cost_10k_cny", cost)
         self._slot_flows = (patrol.visited, patrol.reported, trained)
 
-    def _record_stocks(self, lv, priority) -> None:
+    def _record_stocks(self, priority, is_regulated) -> None:
         t, firms, m = self.tally, self.firms, self.firms_per_agent
         if t.month_index < 0:
             return
@@ -361,7 +363,7 @@ class SafetyModel(mesa.Model):
             ("enterprises", 1.0),
             ("compliant_enterprises", firms.compliant),
             ("hidden_hazards", firms.hazards),
-            ("unregulated_enterprises", ~inspection.regulated(firms, lv)),
+            ("unregulated_enterprises", ~is_regulated),
             ("blacklisted_enterprises", firms.listed),
             ("chemical_enterprises", firms.sector == S.CHEMICALS),
             ("major_hazard_enterprises", firms.major_hazard),

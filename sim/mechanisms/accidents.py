@@ -77,7 +77,10 @@ def occur(r: Rates, firms_per_agent: float, rng: np.random.Generator) -> Events:
     hit = np.flatnonzero(u > p0)
     if len(hit) == 0:
         return Events(np.empty(0, np.int64), np.empty(0, np.int8))
-    counts = np.maximum(stats.poisson.ppf(u[hit], mu[hit]), 1).astype(np.int64)
+    counts = np.ones(len(hit), dtype=np.int64)
+    several = u[hit] > p0[hit] * (1.0 + mu[hit])  # beyond P(N <= 1): rare, exact inverse CDF
+    if several.any():
+        counts[several] = stats.poisson.ppf(u[hit][several], mu[hit][several]).astype(np.int64)
     # Cause of the first accident: the position of u above p0 is uniform given an accident.
     v = (u[hit] - p0[hit]) / (1.0 - p0[hit])
     share_h = r.human[hit] / total[hit]

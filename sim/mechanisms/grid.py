@@ -47,11 +47,12 @@ def patrol(
     visited = u < v
     seen = np.flatnonzero(visited)
     p_find = bh["grid_skill_ratio"] * lv["inspector_skill"] * -np.expm1(-ent.hazards[seen] / 3.0)
+    found = seen[u[seen] < v[seen] * p_find]
     reported = np.zeros(ent.n, dtype=bool)
-    reported[seen[u[seen] < v[seen] * p_find]] = True
-    ent.hazards[reported] *= 1.0 - ON_SPOT_FIX
-    ent.report_hazards[reported] = ent.hazards[reported]
-    ent.report_month[reported] = month + delay
+    reported[found] = True
+    ent.hazards[found] *= 1.0 - ON_SPOT_FIX
+    ent.report_hazards[found] = ent.hazards[found]
+    ent.report_month[found] = month + delay
     ent.owner_awareness[seen] = np.minimum(1.0, ent.owner_awareness[seen] + GRID_VISIT_GAIN)
     return Patrol(visited, reported, v)
 

@@ -60,25 +60,28 @@ def select(
     lv: dict[str, float],
     month: int,
     risk: np.ndarray,
+    is_regulated: np.ndarray,
     real_capacity: np.ndarray,
     firms_per_agent: float,
     campaign_boost: np.ndarray,
     by_county: SegmentSum,
     rng: np.random.Generator,
 ) -> np.ndarray:
-    """Slots inspected this month."""
+    """Slots inspected this month (``is_regulated``: see ``regulated``)."""
     q = information.score_quality(ent, lv)
     log_risk = np.log(risk + 1e-12)
     log_score = q * log_risk + (1.0 - q) * (log_risk.mean() + ent.score_noise)
     score = np.exp(log_score - log_score.max())
     fresh = (ent.report_month <= month) & (ent.report_month > month - REPORT_SHELF_LIFE)
-    score[fresh] *= 3.0
+    score *= 1.0 + 2.0 * fresh  # arithmetic on the mask: faster than masked assignment
     mean_score = by_county.mean(score)
     tau = lv["risk_targeting"]
     w = (1.0 - tau) + tau * score / np.maximum(mean_score[ent.county], 1e-300)
-    w *= 1.0 + 3.0 * lv["blacklist_strength"] * information.blacklist_visibility(lv) * ent.listed
-    w *= campaign_boost[ent.sector]
-    w *= regulated(ent, lv)
+    listed = np.flatnonzero(ent.blacklist_months)
+    w[listed] *= 1.0 + 3.0 * lv["blacklist_strength"] * information.blacklist_visibility(lv)
+    if (campaign_boost != 1.0).any():
+        w *= campaign_boost[ent.sector]
+    w *= is_regulated
     rho = lv["cross_region_share"]
     k_agents = real_capacity * ((1.0 - rho) + rho / CROSS_REGION_COST) / firms_per_agent
     total_w = by_county(w)
