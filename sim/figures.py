@@ -114,7 +114,7 @@ def run_figures(result, out_dir: Path) -> list[Path]:
         causes = acc["cause"].value_counts().reindex(list(CAUSES)).fillna(0)
         shares = 100 * causes / max(causes.sum(), 1)
         bars = axes[1].bar(
-            [label(c, CAUSES_ZH[i]) for i, c in enumerate(CAUSES)],
+            [label(c, "\n" + CAUSES_ZH[i]) for i, c in enumerate(CAUSES)],
             shares.to_numpy(),
             color=["#3182bd", "#9ecae1", "#deebf7"],
             edgecolor="#555",

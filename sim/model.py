@@ -177,7 +177,15 @@ class SafetyModel(mesa.Model):
         capacity = inspection.capacity(lv, bh, priority)
         is_regulated = inspection.regulated(firms, lv)
         slots = inspection.select(
-            firms, lv, month, rates.total, is_regulated, capacity, m, self.committees.campaign_boost(), self.by_county,
+            firms,
+            lv,
+            month,
+            rates.total,
+            is_regulated,
+            capacity,
+            m,
+            self.committees.campaign_boost(),
+            self.by_county,
             stream("inspection"),
         )
         outcome_rng = stream("inspection_outcome")

@@ -97,6 +97,7 @@ def fill_new_firms(
     ent.expected_leniency[slots] = 0.3
     ent.deterrence[slots] = 0.0
     ent.level[slots] = 0
+    ent.clean_months[slots] = 0
     ent.blacklist_months[slots] = 0
     ent.suspended_months[slots] = 0
     ent.last_letoff[slots] = -999

@@ -42,6 +42,7 @@ class Enterprises:
     deterrence: np.ndarray  # float [index], memory of the last penalty, fades to 0
     tie: np.ndarray  # float [index], tie to the firm's own inspector, 人情关系
     level: np.ndarray  # int8, enforcement pyramid step 0 advice .. 4 revocation
+    clean_months: np.ndarray  # int16 [months] since the last punishment (de-escalation clock)
     blacklist_months: np.ndarray  # int16 [months] left on the blacklist (0 = not listed)
     suspended_months: np.ndarray  # int16 [months] of suspension left
     last_letoff: np.ndarray  # int16 [month] of the last let-off (-999 = never)
@@ -85,6 +86,7 @@ def empty(n: int) -> Enterprises:
         "compliant": bool,
         "level": np.int8,
         "blacklist_months": np.int16,
+        "clean_months": np.int16,
         "suspended_months": np.int16,
         "last_letoff": np.int16,
         "last_accident": np.int16,

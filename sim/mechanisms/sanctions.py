@@ -6,7 +6,8 @@ Pyramid levels: 0 advice, 1 rectification order (责令整改), 2 fine (立案�
 A punished violation climbs one level, two if wilful (non-compliant with more than 10 hidden
 hazards) or the firm had an accident in the last 12 months. Every punishment orders
 rectification (rectification_effect of hidden hazards removed). A clean inspection steps the
-firm down one level and lifts a blacklisting after 12 months.
+firm down one level and lifts a blacklisting after 12 months; so does every
+FORGIVENESS_MONTHS months without punishment (de-escalation, Ayres & Braithwaite).
 Blacklisting (level >= 3 or a repeat offence) with probability blacklist_strength, for
 blacklist_months: listed firms face more inspections (inspection.py), higher fines and a higher
 expected sanction (compliance.py), weighted by how many departments see the list.
@@ -26,6 +27,7 @@ from sim.state import Enterprises
 
 WILFUL_HAZARDS = 10.0
 SUSPENSION_MONTHS = 2
+FORGIVENESS_MONTHS = 24
 
 
 @dataclass
@@ -45,6 +47,7 @@ def apply(ent: Enterprises, insp: Inspections, lv: dict[str, float], bh: dict[st
     wilful = (~ent.compliant[slots] & (ent.hazards[slots] > WILFUL_HAZARDS)) | (month - ent.last_accident[slots] <= 12)
     level = np.minimum(prior + 1 + wilful, 4).astype(np.int8)
     ent.level[slots] = level
+    ent.clean_months[slots] = 0
     ent.hazards[slots] *= 1.0 - bh["rectification_effect"]
     case = level >= 2
     vis = information.blacklist_visibility(lv)
@@ -67,7 +70,11 @@ def apply(ent: Enterprises, insp: Inspections, lv: dict[str, float], bh: dict[st
 
 
 def fade(ent: Enterprises, bh: dict[str, float]) -> None:
-    """Monthly fading of deterrence and countdown of listings and suspensions."""
+    """Monthly fading of deterrence, de-escalation, and countdown of listings and suspensions."""
+    ent.clean_months += 1
+    forgiven = np.flatnonzero(ent.clean_months >= FORGIVENESS_MONTHS)
+    ent.level[forgiven] = np.maximum(ent.level[forgiven] - 1, 0)
+    ent.clean_months[forgiven] = 0
     ent.deterrence -= 1.0 / bh["deterrence_months"]
     np.maximum(ent.deterrence, 0.0, out=ent.deterrence)
     np.subtract(ent.blacklist_months, 1, out=ent.blacklist_months, where=ent.blacklist_months > 0)
