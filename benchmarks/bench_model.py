@@ -16,7 +16,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -50,8 +49,13 @@ print(json.dumps({{"kind": kind, "n": n, "months": months, "setup_s": t1 - t0, "
 
 def measure(kind: str, n: int, months: int) -> dict:
     env = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
-    proc = subprocess.run([sys.executable, "-c", CHILD.format(here=str(HERE)), kind, str(n), str(months)],
-                          capture_output=True, text=True, env=env, check=True)
+    proc = subprocess.run(
+        [sys.executable, "-c", CHILD.format(here=str(HERE)), kind, str(n), str(months)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
@@ -66,26 +70,35 @@ def main() -> int:
     for n in args.sizes:
         per_agent_months = {10_000: 12, 100_000: 3}.get(n, 1)
         result = {"n": n}
-        for kind, months, repeats in (("full", args.months, args.repeats), ("kernel", args.months, args.repeats),
-                                      ("per_agent", per_agent_months, 1)):
+        for kind, months, repeats in (
+            ("full", args.months, args.repeats),
+            ("kernel", args.months, args.repeats),
+            ("per_agent", per_agent_months, 1),
+        ):
             best = min((measure(kind, n, months) for _ in range(repeats)), key=lambda r: r["run_s"])
             result[kind] = best
             rate = n * months / best["run_s"] / 1e6
-            print(f"n={n:>9,} {kind:<10} months={months:<4} run {best['run_s']:8.2f} s  setup {best['setup_s']:6.2f} s  "
-                  f"total {best['total_s']:7.2f} s  {rate:7.2f} M enterprise-months/s  peak {best['peak_mb']:7.0f} MB",
-                  flush=True)
+            print(
+                f"n={n:>9,} {kind:<10} months={months:<4} run {best['run_s']:8.2f} s  setup {best['setup_s']:6.2f} s  "
+                f"total {best['total_s']:7.2f} s  {rate:7.2f} M enterprise-months/s  peak {best['peak_mb']:7.0f} MB",
+                flush=True,
+            )
         rows.append(result)
     print()
-    print("| enterprises | full model (M e-m/s) | numpy kernel (M e-m/s) | per-agent Mesa (M e-m/s) | "
-          "full / kernel time | full vs per-agent speed-up | full model 120 months, total s (peak MB) |")
+    print(
+        "| enterprises | full model (M e-m/s) | numpy kernel (M e-m/s) | per-agent Mesa (M e-m/s) | "
+        "full / kernel time | full vs per-agent speed-up | full model 120 months, total s (peak MB) |"
+    )
     print("|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
         n = r["n"]
         full = n * r["full"]["months"] / r["full"]["run_s"] / 1e6
         kern = n * r["kernel"]["months"] / r["kernel"]["run_s"] / 1e6
         per = n * r["per_agent"]["months"] / r["per_agent"]["run_s"] / 1e6
-        print(f"| {n:,} | {full:.2f} | {kern:.2f} | {per:.3f} | {kern / full:.2f} | {full / per:.0f}x | "
-              f"{r['full']['total_s']:.1f} ({r['full']['peak_mb']:.0f}) |")
+        print(
+            f"| {n:,} | {full:.2f} | {kern:.2f} | {per:.3f} | {kern / full:.2f} | {full / per:.0f}x | "
+            f"{r['full']['total_s']:.1f} ({r['full']['peak_mb']:.0f}) |"
+        )
     if args.json:
         args.json.write_text(json.dumps(rows, indent=1))
     return 0

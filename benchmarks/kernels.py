@@ -22,8 +22,20 @@ import numpy as np
 
 from sim import population
 from sim.jurisdiction import build_jurisdiction
-from sim.mechanisms import (accidents, awareness, campaigns, compliance, demography, grid, hazards, information,
-                            inspection, leniency, sanctions, severity)
+from sim.mechanisms import (
+    accidents,
+    awareness,
+    campaigns,
+    compliance,
+    demography,
+    grid,
+    hazards,
+    information,
+    inspection,
+    leniency,
+    sanctions,
+    severity,
+)
 from sim.model import SafetyModel
 from sim.rollup import SegmentSum
 from sim.scenario import default_scenario
@@ -31,8 +43,9 @@ from sim.streams import Streams
 
 
 def scenario(n: int, months: int):
-    return default_scenario().with_overrides({}, agents=n, enterprises_per_agent=1.2e6 / n if n < 1.2e6 else 1.0,
-                                             months=months, warmup_months=0)
+    return default_scenario().with_overrides(
+        {}, agents=n, enterprises_per_agent=1.2e6 / n if n < 1.2e6 else 1.0, months=months, warmup_months=0
+    )
 
 
 def full_model(n: int, months: int, seed: int = 0) -> SafetyModel:
@@ -69,6 +82,7 @@ class ReferenceKernel:
         no_campaign = np.ones(7)
         deaths = np.zeros((months, self.n_counties))
         for month in range(1, months + 1):
+
             def stream(name, month=month):
                 return self.streams.get(name, month)
 
@@ -84,8 +98,9 @@ class ReferenceKernel:
             information.platform_monitoring(firms, lv, month)
             regulated = inspection.regulated(firms, lv)
             cap = inspection.capacity(lv, bh, self.priority)
-            slots = inspection.select(firms, lv, month, self.rate, regulated, cap, m, no_campaign, self.by_county,
-                                      stream("inspection"))
+            slots = inspection.select(
+                firms, lv, month, self.rate, regulated, cap, m, no_campaign, self.by_county, stream("inspection")
+            )
             insp = inspection.inspect(firms, slots, lv, bh, month, self.skill, self.exposure, stream("inspection_outcome"))
             sanc = sanctions.apply(firms, insp, lv, bh, month)
             own = np.zeros(firms.n)
@@ -94,8 +109,7 @@ class ReferenceKernel:
             compliance.learn_detection(firms, bh, own, penalised)
             campaigns.remediation(firms, lv, stream("campaigns").random(firms.n))
             leaving = demography.exits(firms, bh, stream("demography").random(firms.n))
-            population.fill_new_firms(firms, leaving, stream("entry"), self.values, self.insp_county, self.native,
-                                      entrant=True)
+            population.fill_new_firms(firms, leaving, stream("entry"), self.values, self.insp_county, self.native, entrant=True)
             sanctions.fade(firms, bh)
             leniency.decay_ties(firms, bh)
         return deaths
@@ -136,7 +150,8 @@ class ScalarFirm(mesa.Agent):
         s = 1.0 if self.compliant else 0.25 + 0.35 * self.aw_owner
         self.equipment = min(1.0, max(0.0, self.equipment + 0.03 * s * (1 - self.equipment) - bh["equipment_decay"] * (1 - s)))
         self.hazards = self.hazards * (1 - bh["hazard_repair"] * s) + bh["hazard_inflow"] * (0.2 + 0.8 * (1 - s)) * (
-            3 - 2 * self.equipment)
+            3 - 2 * self.equipment
+        )
         ua = bh["unsafe_act_rate"] * (1 - 0.75 * self.aw_worker) * (1 - 0.3 * s)
         uc = 1 - math.exp(-bh["condition_sensitivity"] * self.hazards)
         base = bh["base_incident_rate"] * self.exposure
