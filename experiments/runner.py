@@ -195,6 +195,7 @@ def make_executor(workers: int | None = None, scheduler: str | None = None):
         try:
             with ProcessPoolExecutor(max_workers=n, mp_context=mp.get_context("fork"),
                                      initializer=_limit_threads) as ex:
+                ex.submit(os.getpid).result()  # forks every worker now (fork pools start all at once)
                 yield ex, n, f"process pool, {n} workers"
         finally:
             for v, old in saved.items():
@@ -323,15 +324,15 @@ def run_batch(specs, store_dir, *, workers: int | None = None, scheduler: str | 
     scenarios = _check_specs(specs)  # raises InputError before anything is written
 
     store = Store(store_dir)
-    store.dir.mkdir(parents=True, exist_ok=True)
-    store.clean()
-    done_before = store.done_ids()
-    todo = [s for s in specs if s.run_id not in done_before]
-    report = BatchReport(Path(store_dir), planned=len(specs),
-                         skipped=[s.run_id for s in specs if s.run_id in done_before])
-
+    # The executor first: a fork pool launches its workers before this process reads Parquet
+    # (Arrow and DuckDB start thread pools, and forking a threaded process is best avoided).
     with make_executor(workers, scheduler) as (executor, n_workers, description):
-        report.executor = description
+        store.dir.mkdir(parents=True, exist_ok=True)
+        store.clean()
+        done_before = store.done_ids()
+        todo = [s for s in specs if s.run_id not in done_before]
+        report = BatchReport(Path(store_dir), planned=len(specs), executor=description,
+                             skipped=[s.run_id for s in specs if s.run_id in done_before])
         store.add_to_plan(specs)
         store.write_manifest(_manifest(store, specs, scenarios, manifest_extra, description, len(todo)))
         _drive(executor, n_workers, todo, scenarios, store, report, chunk_size, series, quiet, desc, len(specs))

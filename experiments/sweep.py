@@ -134,6 +134,8 @@ def _pydantic_error(exc: ValidationError, source: str) -> InputError:
             close = difflib.get_close_matches(loc[-1], list(allowed.model_fields), n=1)
             hint = f"; did you mean '{close[0]}'?" if close else f"; expected one of: {', '.join(allowed.model_fields)}"
         msg = "unknown key" + hint
+    elif loc[:1] == ["factors"] and len(loc) == 2:
+        msg = f"expected [low, high], {{ low, high, levels }} or {{ values = [...] }}, got {err.get('input')!r}"
     elif err["type"] == "missing":
         msg = "required key is missing"
     else:
