@@ -75,31 +75,49 @@ def region_label(region: str) -> str:
     return "Jiangsu 江苏全省" if region == "province" else f"{region.capitalize()} {REGION_ZH[region]}"
 
 
+def _codes(col: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """Integer codes and their labels of a (categorical or string) column."""
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        return col.cat.codes.to_numpy(), [str(c) for c in col.cat.categories]
+    codes, uniques = pd.factorize(col)
+    return codes, [str(u) for u in uniques]
+
+
+def _by_region_metric(table: pd.DataFrame, metrics: list[str], how: str) -> dict[tuple[str, str], float]:
+    """Sum or mean of ``value`` per (region, metric) over rows with city == "all"."""
+    city, city_names = _codes(table["city"])
+    region, region_names = _codes(table["region"])
+    metric, metric_names = _codes(table["metric"])
+    if "all" not in city_names:
+        return {}
+    keep = city == city_names.index("all")
+    wanted = np.array([m in metrics for m in metric_names] + [False])  # code -1 (missing) -> False
+    keep &= wanted[metric]
+    r, m, v = region[keep], metric[keep], table["value"].to_numpy(dtype=float)[keep]
+    n_m = len(metric_names)
+    key = r.astype(np.int64) * n_m + m
+    size = len(region_names) * n_m
+    sums = np.bincount(key, v, minlength=size)
+    counts = np.bincount(key, minlength=size)
+    values = sums if how == "sum" else sums / np.maximum(counts, 1)
+    return {(region_names[k // n_m], metric_names[k % n_m]): float(values[k]) for k in np.flatnonzero(counts)}
+
+
 def scalar_outcomes(result) -> dict[str, float]:
     """Province and region scalar outcomes of a ``sim.run.RunResult``."""
-    monthly = result.monthly
-    top = monthly[monthly["city"] == "all"]
-    metric = top["metric"].astype(str).to_numpy()
-    region = top["region"].astype(str).to_numpy()
-    values = top["value"].to_numpy(dtype=float)
-    wanted = set(FLOW_OUTCOMES.values()) | set(MEAN_OUTCOMES)
-    keep = np.isin(metric, list(wanted))
-    frame = pd.DataFrame({"region": region[keep], "metric": metric[keep], "value": values[keep]})
-    sums = frame.groupby(["region", "metric"])["value"].sum()
-    means = frame.groupby(["region", "metric"])["value"].mean()
-    annual = result.annual
-    zero = annual[(annual["city"] == "all") & (annual["metric"].astype(str) == "zero_penalty_counties")]
-    zero_mean = zero.groupby(zero["region"].astype(str))["value"].mean()
+    sums = _by_region_metric(result.monthly, list(FLOW_OUTCOMES.values()), "sum")
+    means = _by_region_metric(result.monthly, list(MEAN_OUTCOMES), "mean")
+    zero_mean = _by_region_metric(result.annual, ["zero_penalty_counties"], "mean")
 
     out: dict[str, float] = {}
     for reg, suffix in (("all", ""), *((r, f"__{r}") for r in REGIONS)):
         vals: dict[str, float] = {}
         for name, source in FLOW_OUTCOMES.items():
-            vals[name] = float(sums.get((reg, source), 0.0))
+            vals[name] = sums.get((reg, source), 0.0)
         vals["major_or_worse"] = vals["accidents_major"] + vals["accidents_especially_major"]
         for name in MEAN_OUTCOMES:
-            vals[name] = float(means.get((reg, name), np.nan))
-        vals["zero_penalty_counties"] = float(zero_mean.get(reg, np.nan))
+            vals[name] = means.get((reg, name), np.nan)
+        vals["zero_penalty_counties"] = zero_mean.get((reg, "zero_penalty_counties"), np.nan)
         for name in OUTCOMES:
             out[name + suffix] = vals[name]
     return out
