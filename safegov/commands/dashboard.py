@@ -1,0 +1,34 @@
+"""``safegov dashboard``: the training dashboard (培训沙盘) in the browser, served on localhost."""
+
+from __future__ import annotations
+
+import argparse
+
+from safegov.commands.common import int_in
+
+
+def _host(text: str) -> str:
+    text = text.strip()
+    if not text or any(c.isspace() for c in text) or len(text) > 253:
+        raise argparse.ArgumentTypeError(f"expected a host name or IP address, got {text!r}")
+    return text
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "dashboard", help="serve the training dashboard (explore and exercise modes)",
+        description="Serve the training dashboard: explore scenarios with live charts and a map, or run a "
+                    "five-year exercise with a budget and a debrief. Binds 127.0.0.1 unless --host says "
+                    "otherwise; open http://127.0.0.1:PORT in a browser.")
+    p.add_argument("--host", type=_host, default="127.0.0.1",
+                   help="interface to bind (default 127.0.0.1: this machine only)")
+    p.add_argument("--port", type=int_in(1, 65535, "a port"), default=8765, help="port (default 8765)")
+    p.add_argument("--lang", choices=("zh", "en"), default="zh", help="starting language (default zh)")
+    p.set_defaults(func=main)
+
+
+def main(args) -> int:
+    from safegov.dashboard.server import serve
+
+    print(f"safegov dashboard: http://{args.host}:{args.port} (Ctrl-C to stop)", flush=True)
+    return serve(args.host, args.port, args.lang)

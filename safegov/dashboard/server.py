@@ -1,0 +1,44 @@
+"""Start the Solara server for the dashboard (used by ``safegov dashboard``)."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import sys
+
+from .i18n import DEFAULT_LANG_ENV
+
+APP = "safegov.dashboard.app"
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def serve(host: str = "127.0.0.1", port: int = 8765, lang: str = "zh") -> int:
+    """Run the server in this process until interrupted (production mode, no browser, no telemetry)."""
+    os.environ[DEFAULT_LANG_ENV] = lang
+    os.environ.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "False")
+    os.environ.setdefault("SOLARA_THEME_LOADER", "plain")
+    if not is_loopback(host):
+        sys.stderr.write(f"safegov dashboard: warning: serving on {host}, reachable from other machines; "
+                         "the dashboard has no login. Use --host 127.0.0.1 unless the network is trusted.\n")
+    from solara.__main__ import cli as solara_cli
+
+    from .assets import ensure_assets
+
+    ensure_assets()
+
+    args = ["run", APP, "--host", host, "--port", str(port), "--production", "--no-open",
+            "--no-check-version", "--log-level", "warning"]
+    try:
+        solara_cli.main(args, prog_name="solara", standalone_mode=False)
+    except SystemExit as exc:  # click may exit
+        return int(exc.code or 0)
+    return 0
