@@ -62,8 +62,7 @@ def overhead(n1: int, n2: int, reps: int, **kwargs) -> tuple[float, float]:
 def _sim_batch(n: int, **kwargs) -> tuple[float, float]:
     """(wall s, sum of the runs' own time s) of n tiny model runs with outcomes and series stored."""
     tiny = str(ROOT / "scenarios" / "tiny.toml")
-    specs = [RunSpec.make(tiny, {}, {"months": 12, "agents": 300}, seed=2, replicate=r, label=f"n{n}")
-             for r in range(n)]
+    specs = [RunSpec.make(tiny, {}, {"months": 12, "agents": 300}, seed=2, replicate=r, label=f"n{n}") for r in range(n)]
     folder = Path(tempfile.mkdtemp(prefix="bench-"))
     try:
         t = time.perf_counter()
@@ -106,8 +105,10 @@ def main() -> None:
         ms, start = overhead(20, 120, 1, chunk_size=1, **kw)
         print(f"{name:<16}{'1 per task':<12}{ms:>12.2f}{start:>12.2f}")
     ms, run_s = sim_overhead(*((10, 30) if args.quick else (20, 80)))
-    print(f"{'in-process':<16}{'adaptive':<12}{ms:>12.2f}{'':>12}  tiny model runs ({1000 * run_s:.0f} ms each), "
-          "outcomes + annual series stored")
+    print(
+        f"{'in-process':<16}{'adaptive':<12}{ms:>12.2f}{'':>12}  tiny model runs ({1000 * run_s:.0f} ms each), "
+        "outcomes + annual series stored"
+    )
     print("\n2. 2-worker efficiency, CPU-bound runs of 0.5 s (target >= 0.9)")
     n1, n2 = (4, 8) if args.quick else (4, 20)
     for name in ("pool-2", "dask-local-2"):

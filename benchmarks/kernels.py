@@ -107,7 +107,7 @@ class ReferenceKernel:
             own[insp.slots[~insp.formal]] = 1.0
             penalised = np.bincount(firms.grid[sanc.penalty_cases], minlength=self.n_grids) / np.maximum(self.by_grid.counts, 1)
             compliance.learn_detection(firms, bh, own, penalised)
-            campaigns.remediation(firms, lv, stream("campaigns").random(firms.n))
+            campaigns.remediation(firms, lv, lambda: stream("remediation").random(firms.n))
             leaving = demography.exits(firms, bh, stream("demography").random(firms.n))
             population.fill_new_firms(firms, leaving, stream("entry"), self.values, self.insp_county, self.native, entrant=True)
             sanctions.fade(firms, bh)

@@ -203,11 +203,11 @@ class SafetyModel(mesa.Model):
         exposed = leniency.investigate(firms, events.slot[serious], month, self.exposure, jur.n_counties, bh)
         ev_county, ev_sector = firms.county[events.slot], firms.sector[events.slot]
         self.committees.react(ev_county, assessed.grade, ev_sector, lv, bh)
-        camp_rng = stream("campaigns")
+        # Draws only when a campaign or the programme is on: each has its own stream this month.
         closed_campaign = campaigns.sector_campaign(
-            firms, firms.city[events.slot], assessed.grade, ev_sector, lv, camp_rng.random(firms.n)
+            firms, firms.city[events.slot], assessed.grade, ev_sector, lv, lambda: stream("campaigns").random(firms.n)
         )
-        closed_remediation = campaigns.remediation(firms, lv, camp_rng.random(firms.n))
+        closed_remediation = campaigns.remediation(firms, lv, lambda: stream("remediation").random(firms.n))
         # 10. Exit and entry. Fixed-size draws first, so event counts never shift them (CRN).
         demo_rng = stream("demography")
         exit_draws = demo_rng.random(firms.n)

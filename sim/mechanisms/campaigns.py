@@ -18,9 +18,12 @@ from sim.state import Enterprises
 
 
 def sector_campaign(
-    ent: Enterprises, city: np.ndarray, grade: np.ndarray, sector: np.ndarray, lv: dict[str, float], u: np.ndarray
+    ent: Enterprises, city: np.ndarray, grade: np.ndarray, sector: np.ndarray, lv: dict[str, float], draws
 ) -> np.ndarray:
-    """Close risky small firms after major-or-worse accidents. Returns closed slots."""
+    """Close risky small firms after major-or-worse accidents. Returns closed slots.
+
+    ``draws()`` returns one uniform per slot; it is called only when a campaign closes firms.
+    """
     share = lv["campaign_closure"]
     major = grade >= 2
     if share <= 0 or not major.any():
@@ -32,17 +35,18 @@ def sector_campaign(
         if g < 3:
             where &= ent.city == c
         target |= where
-    closed = np.flatnonzero(target & (u < share))
+    closed = np.flatnonzero(target & (draws() < share))
     ent.closing[closed] = True
     return closed
 
 
-def remediation(ent: Enterprises, lv: dict[str, float], u: np.ndarray) -> np.ndarray:
+def remediation(ent: Enterprises, lv: dict[str, float], draws) -> np.ndarray:
+    """Monthly closures of the remediation programme; ``draws()`` gives one uniform per slot."""
     rate = lv["chemical_remediation"] / 12.0
     if rate <= 0:
         return np.empty(0, np.int64)
     weight = np.where(ent.compliant, 0.4, 1.6)
     eligible = (ent.sector == S.CHEMICALS) & (ent.size != S.LARGE) & ~ent.closing
-    closed = np.flatnonzero(eligible & (u < rate * weight))
+    closed = np.flatnonzero(eligible & (draws() < rate * weight))
     ent.closing[closed] = True
     return closed
