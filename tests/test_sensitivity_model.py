@@ -35,6 +35,7 @@ replicates = 2
 seed = 7
 outputs = ["accidents", "inspections", "deaths", "major_accidents"]
 slices = 4
+scale = "scenario"
 [bounds]
 fine_level = [0.5, 3.0]
 [fixed]

@@ -19,16 +19,32 @@ from experiments.sensitivity.problem import model_values
 from experiments.sensitivity.spec import SensitivitySpec
 from experiments.spec import RunSpec
 from experiments.store import Store
+from sim import params
+
+
+def _overrides(values: dict[str, float]) -> tuple[tuple[str, float | int], ...]:
+    """Sorted (name, value) pairs; whole-number parameters as int.
+
+    Adapter: ``RunSpec.make`` turns every value into a float, which the scenario validation
+    rejects for a whole-number parameter (``blacklist_months``). The run id hashes values as
+    floats either way, so an int here gives the same run id as ``RunSpec.make`` would.
+    """
+    out = []
+    for name, v in sorted(values.items()):
+        p = params.BY_NAME.get(name)
+        out.append((name, int(round(v)) if p is not None and p.integer else float(v)))
+    return tuple(out)
 
 
 def design_specs(spec: SensitivitySpec, X: np.ndarray) -> list[RunSpec]:
     """RunSpecs for every design row and replicate (point-major order)."""
+    setup = RunSpec.make(spec.scenario, {}, spec.setup).setup
     specs = []
     for i, x in enumerate(X):
-        values = {**spec.fixed, **model_values(spec.factors, x)}
+        values = _overrides({**spec.fixed, **model_values(spec.factors, x)})
         for r in range(spec.replicates):
-            specs.append(RunSpec.make(spec.scenario, values, spec.setup, seed=spec.seed, replicate=r,
-                                      model=spec.model, design_point=i, label=f"{spec.method}-{i}"))
+            specs.append(RunSpec(spec.scenario, values, setup, seed=spec.seed, replicate=r, model=spec.model,
+                                 design_point=i, label=f"{spec.method}-{i}"))
     return specs
 
 

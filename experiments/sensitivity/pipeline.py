@@ -21,6 +21,14 @@ from experiments.sensitivity.spec import SensitivitySpec
 STORE = "runs"   # the runner's experiment folder inside the output folder
 
 
+class SensitivityError(RuntimeError):
+    """Too many runs failed to analyse anything (the batch report says which and why)."""
+
+    def __init__(self, message: str, batch):
+        super().__init__(message)
+        self.batch = batch
+
+
 @dataclass
 class SensitivityResult:
     spec: SensitivitySpec
@@ -30,6 +38,7 @@ class SensitivityResult:
     analyses: list[OutputAnalysis] = field(default_factory=list)
     batch: object = None
     files: list[Path] = field(default_factory=list)
+    meta: dict = field(default_factory=dict)
     elapsed_s: float = 0.0
 
     def analysis(self, output: str) -> OutputAnalysis:
@@ -62,11 +71,18 @@ def run_sensitivity(spec: SensitivitySpec, out: str | Path, *, workers: int | No
                               manifest_extra={"sensitivity": spec.describe(), "design": meta_design})
     Y, _ = collect(specs, out / STORE, len(X), spec.replicates, outputs)
     info = {f.name: {"label": f.label or f.name, "zh": f.zh, "kind": f.kind} for f in spec.factors}
-    analyses = []
+    if not np.isfinite(Y).any():
+        raise SensitivityError(f"no run of the design succeeded ({len(batch.failed)} failed in this batch); "
+                                f"see the errors with: safegov results {out / STORE}", batch)
+    analyses, skipped = [], []
     for j, name in enumerate(outputs):
-        a = analyse_output(name, spec.method, problem, X, Y[:, :, j], num_levels=spec.num_levels,
+        try:
+            a = analyse_output(name, spec.method, problem, X, Y[:, :, j], num_levels=spec.num_levels,
                            slices=spec.slices, seed=spec.seed % (2**31), num_resamples=num_resamples,
                            replicate_resamples=replicate_resamples, factor_info=info)
+        except ValueError as exc:  # too few complete design points for this output
+            skipped.append(str(exc))
+            continue
         noise = decompose(Y[:, :, j])
         a.summary.update({k: v for k, v in noise.items() if k != "replicates"})
         share, need = noise["noise_share_means"], noise["replicates_for_5pct"]
@@ -76,6 +92,10 @@ def run_sensitivity(spec: SensitivitySpec, out: str | Path, *, workers: int | No
             a.warnings.append(f"{100 * share:.0f}% of the variance of the replicate means is still seed noise; "
                               + advice)
         analyses.append(a)
+    if not analyses:
+        failed = int(np.isnan(Y[:, :, 0]).sum())
+        raise SensitivityError(f"no output could be analysed: too few complete trajectories/blocks ({failed} of "
+                               f"{Y[:, :, 0].size} runs failed); see: safegov results {out / STORE}", batch)
     out.mkdir(parents=True, exist_ok=True)
     import pandas as pd
 
@@ -84,10 +104,11 @@ def run_sensitivity(spec: SensitivitySpec, out: str | Path, *, workers: int | No
     _atomic_csv(out / "design.csv", d)
     meta = {**meta_design, "runs": int(Y[:, :, 0].size) if len(outputs) else 0,
             "failed": int(len(batch.failed)), "done_now": len(batch.done), "resumed": len(batch.skipped),
-            "executor": batch.executor, "command": sys.argv, "store": str(out / STORE)}
+            "executor": batch.executor, "command": sys.argv, "store": str(out / STORE),
+            "skipped_outputs": skipped}
     failed_total = int(np.isnan(Y[:, :, 0]).sum()) if len(outputs) else 0
     meta["failed"] = failed_total
-    result = SensitivityResult(spec, out, X, Y, analyses, batch)
+    result = SensitivityResult(spec, out, X, Y, analyses, batch, meta=meta)
     result.files = [*write_report(out, spec, analyses, meta), out / "design.csv"]
     result.elapsed_s = time.perf_counter() - started
     return result

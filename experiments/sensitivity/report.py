@@ -48,6 +48,8 @@ def _atomic_csv(path: Path, df: pd.DataFrame) -> None:
 def _fmt(v: float, digits: int = 3) -> str:
     if v is None or (isinstance(v, float) and not math.isfinite(v)):
         return "–"
+    if abs(v) >= 10 ** digits:
+        return f"{v:,.0f}"
     return f"{v:.{digits}g}"
 
 
@@ -157,8 +159,14 @@ def _sentences(a: OutputAnalysis, spec: SensitivitySpec) -> tuple[str, str]:
     if len(none):
         shown = list(none["label"].head(6))
         more = f" and {len(none) - 6} more" if len(none) > 6 else ""
-        en += f" No detectable effect: {', '.join(shown)}{more}."
-        zh += "未见可检测影响：" + "、".join(str(z or lab) for z, lab in zip(none["zh"].head(6), shown, strict=True)) \
+        lead, lead_zh = {
+            "morris": ("Small or no effect (μ* below a tenth of the largest, or not distinguishable from 0)",
+                       "影响很小或无影响"),
+            "sobol": ("No detectable effect (ST not distinguishable from 0, or below 0.02)", "未见可检测影响"),
+            "pawn": ("No effect above the dummy factor's level", "未超过虚拟因子水平"),
+        }[a.method]
+        en += f" {lead}: {', '.join(shown)}{more}."
+        zh += f"{lead_zh}：" + "、".join(str(z or lab) for z, lab in zip(none["zh"].head(6), shown, strict=True)) \
             + (f"等{len(none)}项" if len(none) > 6 else "") + "。"
     ns_r, ns_m, R = s.get("noise_share_runs"), s.get("noise_share_means"), s.get("replicates", 1)
     if R and R > 1 and ns_r is not None and np.isfinite(ns_r):

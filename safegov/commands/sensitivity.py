@@ -51,18 +51,26 @@ def register(sub) -> None:
 
 
 def main(args) -> int:
-    from experiments.sensitivity.pipeline import run_sensitivity
+    from experiments.sensitivity.pipeline import SensitivityError, run_sensitivity
     from experiments.sensitivity.spec import load_spec
 
     spec = load_spec(args.spec, method=args.method, samples=args.samples, replicates=args.replicates,
                      outputs=args.outputs, seed=args.seed, regions=args.regions)
     out = args.out or Path("outputs") / f"sensitivity-{args.spec.stem}-{spec.method}"
-    result = run_sensitivity(spec, out, workers=args.workers, scheduler=args.scheduler, quiet=args.quiet)
+    try:
+        result = run_sensitivity(spec, out, workers=args.workers, scheduler=args.scheduler, quiet=args.quiet)
+    except SensitivityError as exc:
+        print(f"safegov sensitivity: {exc}", file=sys.stderr)
+        for line in exc.batch.failure_lines(5):
+            print(line, file=sys.stderr)
+        return 1
     batch = result.batch
     print(f"{spec.method}: {len(spec.factors)} factors, {len(result.X)} design points x {spec.replicates} "
           f"replicates; {batch.summary()}")
     for line in batch.failure_lines():
         print(line, file=sys.stderr)
+    for line in result.meta.get("skipped_outputs", []):
+        print(f"  not analysed: {line}", file=sys.stderr)
     for a in result.analyses:
         s = a.summary
         top = s.get("top_factors") or "-"
