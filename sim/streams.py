@@ -29,7 +29,8 @@ STREAM_NAMES = (
     "awareness",  # training
     "demography",  # exit and closure after accidents
     "entry",  # profiles of entrants
-    "campaigns",  # closures by campaigns and remediation
+    "campaigns",  # closures by sector campaigns after major accidents
+    "remediation",  # closures by the chemical-industry remediation programme
 )
 
 
