@@ -80,9 +80,9 @@ UNREGULATED_ELIGIBLE = np.array(
 # P(D >= k) = k^(-DEATH_TAIL): chemicals and fire-risk venues have the fattest tails (paper 1.4).
 ALPHA = np.array([0.9, 1.0, 1.0, 1.1, 0.95, 1.0, 1.0])
 FATAL_SHARE = np.array([0.55, 0.60, 0.60, 0.70, 0.50, 0.50, 0.40])
-DEATH_TAIL = np.array([2.0, 2.4, 3.6, 3.8, 2.1, 3.3, 3.6])
-INJURY_SCALE = np.array([0.8, 0.6, 0.5, 0.6, 0.8, 0.5, 0.4])  # serious injuries at severity 1
-LOSS_SCALE = np.array([30.0, 24.0, 16.0, 10.0, 24.0, 16.0, 12.0])  # direct loss at severity 1 [10k CNY]
+DEATH_TAIL = np.array([2.3, 2.8, 4.2, 4.5, 2.4, 3.8, 4.2])
+INJURY_SCALE = np.array([0.55, 0.45, 0.35, 0.4, 0.55, 0.35, 0.3])  # serious injuries at severity 1
+LOSS_SCALE = np.array([20.0, 16.0, 11.0, 7.0, 16.0, 11.0, 8.0])  # direct loss at severity 1 [10k CNY]
 INJURY_EXPONENT = 0.5  # injuries ~ X^0.5: injury-graded accidents stay rarer than death-graded
 LOSS_EXPONENT = 0.5  # loss ~ X^0.5 (plus compensation per death): a thinner tail than deaths
 #: How much rescue capacity matters by sector: high-rise, metro, petrochemical (paper 1.2).
