@@ -8,7 +8,7 @@ hazards) or the firm had an accident in the last 12 months. Every punishment ord
 rectification (rectification_effect of hidden hazards removed). A clean inspection steps the
 firm down one level and lifts a blacklisting after 12 months; so does every
 FORGIVENESS_MONTHS months without punishment (de-escalation, Ayres & Braithwaite).
-Blacklisting (level >= 3 or a repeat offence) with probability blacklist_strength, for
+Blacklisting (level >= 3, a repeat or a wilful offence) with probability blacklist_strength, for
 blacklist_months: listed firms face more inspections (inspection.py), higher fines and a higher
 expected sanction (compliance.py), weighted by how many departments see the list.
 Deterrence: a penalty case sets the firm's deterrence memory to 1, a rectification order to
@@ -58,7 +58,7 @@ def apply(ent: Enterprises, insp: Inspections, lv: dict[str, float], bh: dict[st
     ent.suspended_months[suspended] = SUSPENSION_MONTHS
     revoked = slots[level == 4]
     ent.closing[revoked] = True
-    to_list = ((level >= 3) | (prior >= 2)) & (draws[:, 0] < lv["blacklist_strength"])
+    to_list = ((level >= 3) | (prior >= 1) | wilful) & (draws[:, 0] < lv["blacklist_strength"])
     listed = slots[to_list]
     ent.blacklist_months[listed] = int(lv["blacklist_months"])
     # Clean, non-formal inspections de-escalate and may end a listing early.
