@@ -83,14 +83,14 @@ def figure(analysis: OutputAnalysis, path: Path) -> Path:
         ax.errorbar(mu["value"], sg.loc[mu.index, "value"], xerr=np.nan_to_num(mu["conf"]), fmt="o",
                     color="#3182bd", ecolor="#9ecae1", capsize=2)
         order = mu.sort_values("value", ascending=False).index
-        for name in order[:8]:
-            ax.annotate(_factor_label(mu.loc[name]),
-                        (mu.loc[name, "value"], sg.loc[name, "value"]), fontsize=8,
+        for name in order[:6]:
+            ax.annotate(_factor_label(mu.loc[name]), (mu.loc[name, "value"], sg.loc[name, "value"]), fontsize=7,
                         xytext=(4, 3), textcoords="offset points")
-        top = max(float(mu["value"].max()), float(sg["value"].max()), 1e-12)
-        ax.plot([0, top], [0, top], ls=":", color="#999", lw=1)
-        ax.set_xlim(left=0)
-        ax.set_ylim(bottom=0)
+        xmax = float(np.nanmax(mu["value"] + np.nan_to_num(mu["conf"]))) * 1.08 or 1.0
+        ymax = float(np.nanmax(sg["value"])) * 1.15 or 1.0
+        ax.plot([0, xmax], [0, xmax], ls=":", color="#999", lw=1, label="σ = μ*")
+        ax.set_xlim(0, xmax)
+        ax.set_ylim(0, ymax)
         ax.set_xlabel(label("μ* (mean |elementary effect|)", "基本效应绝对值均值"))
         ax.set_ylabel(label("σ (interactions, non-linearity)", "交互与非线性"))
         ax.set_title(f"Morris — {title}")
@@ -112,8 +112,8 @@ def figure(analysis: OutputAnalysis, path: Path) -> Path:
         else:
             ax.barh(y, m["value"], xerr=np.nan_to_num(m["conf"]), color="#31a354", ecolor="#555", capsize=2)
             null = t[t["index"] == "pawn_null"]["value"].iloc[0]
-            ax.axvline(null, ls="--", color="#555", lw=1)
-            ax.text(null, len(m) - 0.4, " " + label("dummy factor", "虚拟因子"), fontsize=8, color="#555")
+            ax.axvline(null, ls="--", color="#555", lw=1, label=label("dummy factor (chance level)", "虚拟因子(随机水平)"))
+            ax.legend(frameon=False, loc="lower right", fontsize=8)
             ax.set_xlabel(label("PAWN index (median KS distance)", "PAWN 指数"))
         ax.set_yticks(y)
         ax.set_yticklabels(names, fontsize=8)
