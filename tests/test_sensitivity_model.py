@@ -79,6 +79,8 @@ def test_pipeline_end_to_end(results, method):
         outputs += [f"{o}__{g}" for o in list(outputs) for g in ("south", "central", "north")]
     assert set(t["output"]) == set(outputs)
     assert set(t["factor"]) == {"rescue_capacity", "inspectors_per_county", "fine_level"}
+    assert {"value", "conf", "low", "high", "conf_sample", "conf_replicate", "value_first_half",
+            "noise_share_runs", "noise_share_means"} <= set(t.columns)
     assert len(list((r.out / "figures").glob(f"{method}_*.png"))) == len(outputs)
     s = pd.read_csv(r.out / "summary.csv").set_index("output")
     assert {"noise_share_runs", "noise_share_means", "crn_share", "converged", "rankable"} <= set(s.columns)

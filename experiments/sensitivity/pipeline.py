@@ -85,6 +85,8 @@ def run_sensitivity(spec: SensitivitySpec, out: str | Path, *, workers: int | No
             continue
         noise = decompose(Y[:, :, j])
         a.summary.update({k: v for k, v in noise.items() if k != "replicates"})
+        for k in ("noise_share_runs", "noise_share_means"):   # next to the indices in indices.csv
+            a.table[k] = noise[k]
         share, need = noise["noise_share_means"], noise["replicates_for_5pct"]
         if spec.replicates > 1 and np.isfinite(share) and share > 0.2 and not a.summary.get("constant"):
             advice = (f"use more replicates (about {need} for 5%)" if np.isfinite(need) else

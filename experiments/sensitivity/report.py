@@ -3,7 +3,8 @@
 Files written in the output folder::
 
     indices.csv     tidy: output, method, factor, label, zh, kind, index, value, conf_sample,
-                    conf_replicate, conf, low, high, value_first_half, rank
+                    conf_replicate, conf, low, high, value_first_half, rank, and the output's
+                    noise_share_runs / noise_share_means (experiments.sensitivity.noise)
     summary.csv     one row per output: noise shares, convergence, rankability, top factors, warnings
     design.csv      the SALib design (unrounded) with design_point
     figures/<method>_<output>.png
