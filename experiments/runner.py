@@ -51,6 +51,7 @@ class BatchReport:
     planned: int = 0
     elapsed_s: float = 0.0
     executor: str = ""
+    versions: set[str] = field(default_factory=set)  # model code versions of the planned runs done
 
     @property
     def ok(self) -> bool:
@@ -73,6 +74,29 @@ class BatchReport:
 # ============================================================================ worker side
 
 _WORKER_READY = False
+_CODE_VERSION: str | None = None
+
+
+def code_version() -> str:
+    """Hash of the model's source (sim/**/*.py and sim/data) as this process loaded it.
+
+    Recorded with every run, so a store resumed after the model changed (or served by Dask
+    workers with other code) is detected rather than silently mixed.
+    """
+    global _CODE_VERSION
+    if _CODE_VERSION is None:
+        import hashlib
+
+        import sim
+
+        root = Path(sim.__file__).resolve().parent
+        h = hashlib.sha256()
+        for path in sorted([*root.rglob("*.py"), *(root / "data").glob("*")]):
+            if path.is_file() and "__pycache__" not in path.parts:
+                h.update(str(path.relative_to(root)).encode())
+                h.update(path.read_bytes())
+        _CODE_VERSION = h.hexdigest()[:12]
+    return _CODE_VERSION
 
 
 def _limit_threads() -> None:
@@ -132,18 +156,19 @@ def run_one(spec: RunSpec, scenario=None, want_series: bool = True) -> tuple[dic
     if spec.model == "sim":
         return _run_sim(spec, scenario, want_series)
     fn = resolve_callable(spec.model)
-    out = fn(dict(spec.overrides), int(spec.seed), int(spec.replicate))
+    out = fn(spec.params, int(spec.seed), int(spec.replicate))
     return {str(k): float(v) for k, v in dict(out).items()}, None
 
 
 def run_chunk(specs: list[RunSpec], scenarios: dict | None = None, want_series: bool = True) -> dict:
     """Worker entry point: run a chunk, catching each run's exception."""
     _limit_threads()
+    version = code_version()
     rows, series = [], []
     for spec in specs:
         started = time.perf_counter()
         row = {"run_id": spec.run_id, "design_point": int(spec.design_point), "label": spec.label,
-               "replicate": int(spec.replicate), "seed": int(spec.seed)}
+               "replicate": int(spec.replicate), "seed": int(spec.seed), "code_version": version}
         try:
             outcomes, s = run_one(spec, (scenarios or {}).get(spec.scenario), want_series)
             row.update(state="done", error="", elapsed_s=time.perf_counter() - started)
@@ -291,6 +316,7 @@ def _manifest(store: Store, specs: list[RunSpec], scenarios: dict, extra: dict |
         "scenario_texts": texts,
         "versions": versions,
         "git": git_commit(),
+        "code_version": code_version(),
     }
     if extra:
         data.update(extra)
@@ -337,8 +363,21 @@ def run_batch(specs, store_dir, *, workers: int | None = None, scheduler: str | 
         store.write_manifest(_manifest(store, specs, scenarios, manifest_extra, description, len(todo)))
         _drive(executor, n_workers, todo, scenarios, store, report, chunk_size, series, quiet, desc, len(specs))
     store.write_duckdb()
+    report.versions = _versions_of(store, {s.run_id for s in specs})
+    if len(report.versions) > 1:
+        sys.stderr.write(f"warning: the runs in {store_dir} come from {len(report.versions)} versions of the model "
+                         f"code ({', '.join(sorted(report.versions))}); the model changed while this store was "
+                         "being filled: use a new --out folder for a clean batch\n")
     report.elapsed_s = time.perf_counter() - started
     return report
+
+
+def _versions_of(store: Store, run_ids: set[str]) -> set[str]:
+    runs = store.runs()
+    if "code_version" not in runs.columns or not len(runs):
+        return set()
+    done = runs[(runs["state"] == "done") & runs["run_id"].isin(run_ids)]
+    return set(done["code_version"].dropna().astype(str))
 
 
 def _drive(executor, n_workers, todo, scenarios, store, report, chunk_size, want_series, quiet, desc, total):
@@ -383,7 +422,8 @@ def _drive(executor, n_workers, todo, scenarios, store, report, chunk_size, want
                 except Exception:  # the task itself died (worker lost, pickling, ...)
                     err = traceback.format_exc()
                     rows = [{"run_id": s.run_id, "design_point": int(s.design_point), "label": s.label,
-                             "replicate": int(s.replicate), "seed": int(s.seed), "state": "failed",
+                             "replicate": int(s.replicate), "seed": int(s.seed), "code_version": None,
+                             "state": "failed",
                              "error": err, "elapsed_s": 0.0} for s in chunk]
                     series = None
                 store.write_chunk(rows, series)

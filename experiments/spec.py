@@ -55,7 +55,7 @@ class RunSpec:
     def make(cls, scenario: str | Path = "", overrides: dict | None = None, setup: dict | None = None,
              **kwargs) -> RunSpec:
         """Build a spec from dicts (sorted, so the run id does not depend on their order)."""
-        ov = tuple(sorted((str(k), float(v)) for k, v in (overrides or {}).items()))
+        ov = tuple(sorted((str(k), _number(str(k), v)) for k, v in (overrides or {}).items()))
         st = tuple(sorted((str(k), _hashable(v)) for k, v in (setup or {}).items()))
         return cls(str(scenario), ov, st, **kwargs)
 
@@ -78,11 +78,26 @@ class RunSpec:
 
     @property
     def params(self) -> dict[str, float]:
-        return dict(self.overrides)
+        """Overrides as a dict; whole-number parameters (``integer=True`` in sim.params) as int."""
+        return {k: _number(k, v) for k, v in self.overrides}
 
     @property
     def setup_dict(self) -> dict[str, object]:
         return {k: (list(v) if isinstance(v, tuple) else v) for k, v in self.setup}
+
+
+def _number(name: str, value) -> float | int:
+    """A parameter value: int for a declared whole-number parameter given a whole value, else float.
+
+    The run id hashes every value as a float, so 24 and 24.0 give the same id.
+    """
+    from sim.params import BY_NAME
+
+    p = BY_NAME.get(name)
+    value = _plain(value)
+    if p is not None and p.integer and float(value) == round(float(value)):
+        return int(round(float(value)))
+    return float(value)
 
 
 def _hashable(value):

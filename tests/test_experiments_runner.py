@@ -93,6 +93,9 @@ def test_pool_and_dask_localcluster_store_identical_results(tmp_path):
                          "dask": {"workers": 2, "scheduler": "local"}}.items():
         reports[name] = run_batch(specs, tmp_path / name, quiet=True, **kwargs)
         assert reports[name].ok and len(reports[name].done) == 6, name
+    versions = set().union(*(r.versions for r in reports.values()))
+    if len(versions) > 1:  # only in a tree whose model is being edited while the test runs
+        pytest.skip(f"the model source changed during the test ({versions})")
     ref_out, ref_series = _frames(tmp_path / "inprocess")
     assert len(ref_out) == 6 and len(ref_series) > 0
     for name in ("pool", "dask"):
@@ -156,3 +159,17 @@ def test_outcomes_match_the_run_summary(tmp_path):
     assert row["deaths__south"] + row["deaths__central"] + row["deaths__north"] == row["deaths"]
     assert row["inspections"] == pytest.approx(s["inspections_total"])
     assert isinstance(Store(tmp_path / "o").series(), pd.DataFrame)
+
+
+def test_whole_number_parameters_and_partial_reads(tmp_path):
+    """blacklist_months is declared integer: 18 and 18.0 give one run id and a valid run."""
+    a = RunSpec.make(TINY, {"blacklist_months": 18.0}, SMALL, seed=2)
+    b = RunSpec.make(TINY, {"blacklist_months": 18}, SMALL, seed=2)
+    assert a.run_id == b.run_id and a.params == {"blacklist_months": 18}
+    c = RunSpec.make(TINY, {}, SMALL, seed=2, design_point=1)
+    report = run_batch([a, c], tmp_path / "i", workers=0, quiet=True)
+    assert report.ok, report.errors
+    store = Store(tmp_path / "i")
+    one = store.series(metrics=["deaths"], run_ids=[a.run_id])
+    assert set(one["run_id"]) == {a.run_id} and set(one["metric"]) == {"deaths"}
+    assert list(store.outcomes(run_ids=[c.run_id])["run_id"]) == [c.run_id]
