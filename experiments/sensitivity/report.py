@@ -322,10 +322,11 @@ def write_report(out: Path, spec: SensitivitySpec, analyses: list[OutputAnalysis
 
 
 HOW_TO_READ = (
-    "**Morris μ*** is the mean absolute change of the output when one factor moves across its range "
-    "(one step of the grid), in output units: use it to screen out factors with no effect. σ large "
+    "**Morris μ*** is the mean absolute change of the output per unit of a factor's range (a step of "
+    "⅔ of the range, divided by the step), in output units: use it to screen out factors with no effect. σ large "
     "relative to μ* means the effect depends on the other factors (interactions) or is non-linear. "
-    "Morris μ* 为因素变动一个步长时输出变化绝对值的平均，用于筛除无影响的因素；σ 相对 μ* 较大表示存在交互或非线性。",
+    "Morris μ* 为因素在其取值范围内变动时输出变化绝对值的平均(按步长折算到整个范围)，"
+    "用于筛除无影响的因素；σ 相对 μ* 较大表示存在交互或非线性。",
     "**Sobol' S1** is the share of output variance explained by the factor alone, **ST** the share "
     "in which it takes part (alone or through interactions). ST ≈ 0 means the factor can be fixed. "
     "Small negative estimates are noise around 0. Sobol S1 为因素单独解释的方差占比，ST 为含交互作用的总占比；"
