@@ -398,14 +398,33 @@ def effects_rows(table: pd.DataFrame, region: str, metrics) -> list[list[str]]:
     return rows
 
 
+def display_width(text: str) -> int:
+    """Columns a string takes in a terminal (CJK characters take two)."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def pad(text: str, width: int, right: bool = False) -> str:
+    """Pad (or cut) ``text`` to ``width`` terminal columns."""
+    while display_width(text) > width:
+        text = text[:-1]
+    fill = " " * (width - display_width(text))
+    return fill + text if right else text + fill
+
+
 def short_table(table: pd.DataFrame, metrics=HEADLINE) -> str:
     """The printed summary: province effects of each scenario on the headline metrics."""
     prov = table[table["region"] == "province"]
-    lines = [f"{'metric':<34}{'scenario':<26}{'base':>12}{'scenario':>12}  change [95% CI]"]
+    lines = [pad("metric 指标", 45) + pad("scenario 情景", 24) + pad("base", 12, True) + pad("scenario", 12, True)
+             + "  change vs base [95% CI]"]
     for m in metrics:
         for _, r in prov[prov["metric"] == m].iterrows():
-            lines.append(f"{metric_name(m)[:33]:<34}{str(r['label'])[:25]:<26}{fmt_value(r['base_mean'], m):>12}"
-                         f"{fmt_value(r['scenario_mean'], m):>12}  {fmt_rel(r)}")
+            en, zh, _ = LABELS.get(m, (m, "", ""))
+            name = f"{en.split(' (')[0]} {zh.split('(')[0]}".strip()
+            lines.append(pad(name, 44) + " " + pad(str(r["label"]), 23) + " "
+                         + pad(fmt_value(r["base_mean"], m), 12, True) + pad(fmt_value(r["scenario_mean"], m), 12, True)
+                         + "  " + fmt_rel(r))
     return "\n".join(lines)
 
 
