@@ -151,13 +151,13 @@ def scenario_differences(base, other) -> list[LeverChange]:
 
     bs, os_ = sched(base), sched(other)
     for month, name in sorted(set(bs) | set(os_)):
-        if bs.get((month, name)) != os_.get((month, name)):
+        before, after = base.levers_at(month).get(name), other.levers_at(month).get(name)
+        if bs.get((month, name)) != os_.get((month, name)) and before != after:
             p = sim_params.BY_NAME.get(name)
             year = other.setup.start_year + (month - 1) // 12
             out.append(LeverChange(name, f"{p.label if p else name} from month {month} ({year})",
                                    p.zh if p else "", p.unit if p else "", "schedule",
-                                   _fmt(bs.get((month, name), "—")), _fmt(os_.get((month, name), "—")),
-                                   p.doc if p else ""))
+                                   _fmt(before), _fmt(after), p.doc if p else ""))
     bsd, osd = base.setup.model_dump(), other.setup.model_dump()
     for key in bsd:
         if bsd[key] != osd[key]:
@@ -495,7 +495,7 @@ def build_report(scenarios: list, table: pd.DataFrame, meta: dict, figs: list) -
         doc.h(3, f"{labels[k]} vs {labels[0]}")
         if sc is None or scenarios[0] is None:
             continue
-        if sc.description:
+        if sc.description and sc.description != scenarios[0].description:
             doc.p(sc.description)
         diffs = scenario_differences(scenarios[0], sc)
         if not diffs:
