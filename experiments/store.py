@@ -266,8 +266,9 @@ class Store:
         if self.run_files():
             con.execute(f"CREATE OR REPLACE VIEW runs AS SELECT * FROM read_parquet('{runs_glob}', "
                         "union_by_name=true, filename=true)")
-            con.execute("CREATE OR REPLACE VIEW outcomes AS SELECT * EXCLUDE (state, error, elapsed_s, code_version, "
-                        "filename) "
+            present = {row[0] for row in con.execute("DESCRIBE SELECT * FROM runs").fetchall()}
+            drop = ", ".join(c for c in (*STATE_COLUMNS, "filename") if c in present)
+            con.execute(f"CREATE OR REPLACE VIEW outcomes AS SELECT * EXCLUDE ({drop}) "
                         "FROM runs WHERE state = 'done' QUALIFY row_number() OVER (PARTITION BY run_id "
                         "ORDER BY filename) = 1")
         if self.series_files():
