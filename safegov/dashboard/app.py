@@ -40,6 +40,12 @@ MECHANISM_ORDER = ("committees", "inspection", "leniency", "sanctions", "grid", 
 CITY_ZH = {r.city: r.city_zh for r in load_divisions()}
 
 
+def _lever_order(p) -> tuple[int, int]:
+    """Group sliders by mechanism (declaration order within a group); unknown mechanisms last."""
+    group = MECHANISM_ORDER.index(p.mechanism) if p.mechanism in MECHANISM_ORDER else len(MECHANISM_ORDER)
+    return group, params.LEVERS.index(p)
+
+
 def H(text: str, tag: str = "h3"):  # noqa: N802 - Solara component
     """A heading (solara.Markdown would load extra front-end code from a CDN)."""
     return solara.HTML(tag=tag, unsafe_innerHTML=html.escape(text), style="margin:0.6em 0 0.3em")
@@ -109,10 +115,8 @@ def Explore(session: ExploreSession, lang: str):  # noqa: N802 - Solara componen
                 solara.Error(f"{t('error', lang)}: {error}")
             H(t('levers', lang))
             solara.HTML(tag="div", unsafe_innerHTML=html.escape(t("levers_note", lang)), classes=["sg-note"])
-            for mech in MECHANISM_ORDER:
-                for p in params.LEVERS:
-                    if p.mechanism == mech:
-                        LeverSlider(p.name, session.levers[p.name], on_lever(p.name), lang)
+            for p in sorted(params.LEVERS, key=_lever_order):
+                LeverSlider(p.name, session.levers[p.name], on_lever(p.name), lang)
         with solara.Column():
             solara.HTML(tag="div", classes=["sg-note", "sg-small-world"], unsafe_innerHTML=html.escape(t(
                 "small_world", lang, agents=s.agents, per=s.enterprises_per_agent,
@@ -182,7 +186,7 @@ def _results_table(ex: Exercise, lang: str) -> str:
 
 @solara.component
 def Allocation(ex: Exercise, lang: str, on_commit):  # noqa: N802 - Solara component
-    alloc, set_alloc = solara.use_state(ex.proposal(), key=f"alloc-{id(ex)}-{len(ex.rounds)}")
+    alloc, set_alloc = solara.use_state(ex.proposal())
     error, set_error = solara.use_state("")
     lines = ex.line_costs(alloc)
     cost = sum(lines.values())
@@ -264,20 +268,20 @@ def Results(ex: Exercise, lang: str):  # noqa: N802 - Solara component
 
 @solara.component
 def ExerciseView(holder: dict, lang: str):  # noqa: N802 - Solara component
-    _version, set_version = solara.use_state(0)
+    version, set_version = solara.use_state(0)
     ex: Exercise | None = holder.get("exercise")
 
     def start(settings: Settings):
         holder["exercise"] = Exercise(settings)
-        set_version(lambda v: v + 1)
+        set_version(version + 1)
 
     def commit(alloc):
         holder["exercise"].commit(alloc, mode="reject")
-        set_version(lambda v: v + 1)
+        set_version(version + 1)
 
     def restart():
         holder.pop("exercise", None)
-        set_version(lambda v: v + 1)
+        set_version(version + 1)
 
     if ex is None:
         TrainerForm(lang, start)
@@ -294,12 +298,12 @@ def ExerciseView(holder: dict, lang: str):  # noqa: N802 - Solara component
         + " " + t("crn", lang, seed=s.seed, rep=s.replicate)))
     solara.Button(t("restart", lang), on_click=restart, text=True, classes=["sg-restart"])
     if ex.finished:
-        Results(ex, lang)
-        Debriefing(ex, lang)
+        Results(ex, lang).key(f"results-{id(ex)}-{len(ex.rounds)}")
+        Debriefing(ex, lang).key(f"debrief-{id(ex)}")
     else:
         with solara.Columns([2, 3]):
-            Allocation(ex, lang, commit)
-            Results(ex, lang)
+            Allocation(ex, lang, commit).key(f"alloc-{id(ex)}-{len(ex.rounds)}")
+            Results(ex, lang).key(f"results-{id(ex)}-{len(ex.rounds)}")
 
 
 # --------------------------------------------------------------------------------------- page

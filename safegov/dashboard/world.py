@@ -93,12 +93,12 @@ def dashboard_scenario(sc: Scenario, agents: int = DASHBOARD_AGENTS, months: int
     if months is not None:
         changes["months"] = int(months)
     if cities:
-        known = city_names()
+        known = setup.cities or list(city_names())
         for c in cities:
             if c not in known:
-                raise InputError("dashboard", "role", f"unknown city {c!r}; expected one of {', '.join(known)}")
+                raise InputError("dashboard", "role", f"city {c!r} is not in this scenario; expected one of "
+                                 f"{', '.join(known)}")
         changes["cities"] = list(cities)
-        changes["counties_per_city"] = None
     return sc.with_overrides({}, source="dashboard", **changes)
 
 
