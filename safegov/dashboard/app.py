@@ -23,7 +23,8 @@ from .map import svg_map
 from .state import ExploreSession
 
 CSS = """
-.sg-caption{font-size:11px;color:#666;margin-top:-18px;margin-bottom:8px}\n.sg-lever-label{font-size:13px;margin-bottom:-6px}
+.sg-caption{font-size:11px;color:#666;margin-top:-4px;margin-bottom:10px}
+.sg-lever-label{font-size:13px;margin-bottom:-6px}
 .sg-note{font-size:13px;color:#444}
 .sg-table{border-collapse:collapse;margin:0.4em 0 1em}
 .sg-table th,.sg-table td{border:1px solid #ccc;padding:2px 7px;text-align:right;font-size:12.5px}

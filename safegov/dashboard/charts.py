@@ -79,7 +79,7 @@ def explore_figure(series: dict[str, np.ndarray], lang: str, start_year: int, mo
         ax.bar(x, series[name], bottom=bottom, color=GRADE_COLOURS[k], width=1.0, label=label)
         bottom += series[name]
     ax.set_title(t("chart_grades", lang))
-    ax.legend(frameon=False, fontsize=8, loc="upper left")
+    ax.legend(fontsize=7, loc="upper right", framealpha=0.85, ncols=2)
     mark(ax)
     ax = axes[2]
     ax.plot(x, 100 * series["compliance_rate"], color="#2ca02c")
@@ -93,7 +93,7 @@ def explore_figure(series: dict[str, np.ndarray], lang: str, start_year: int, mo
     ax.plot(x, series["inspections"], color="#1f77b4", label=t("inspections", lang))
     ax.plot(x, 10 * series["penalty_cases"], color="#ff7f0e", label=t("penalty_cases", lang))
     ax.set_title(t("chart_enforcement", lang))
-    ax.legend(frameon=False, fontsize=8, loc="upper left")
+    ax.legend(fontsize=7, loc="upper right", framealpha=0.85)
     mark(ax)
     ax = axes[5]
     larger = series["accidents_larger_or_worse"]
