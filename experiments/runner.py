@@ -34,6 +34,7 @@ from sim.errors import InputError
 
 TARGET_CHUNK_SECONDS = 0.25
 MAX_CHUNK = 500
+COMPACT_EVERY = 512  # chunk files between two compactions of the store
 THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS")
 SEEDING = ("replicate r of every design point uses numpy SeedSequence(seed, spawn_key=(r,)), "
            "identical to SeedSequence(seed).spawn(R)[r] (common random numbers)")
@@ -362,6 +363,7 @@ def run_batch(specs, store_dir, *, workers: int | None = None, scheduler: str | 
         store.add_to_plan(specs)
         store.write_manifest(_manifest(store, specs, scenarios, manifest_extra, description, len(todo)))
         _drive(executor, n_workers, todo, scenarios, store, report, chunk_size, series, quiet, desc, len(specs))
+    store.compact()
     store.write_duckdb()
     report.versions = _versions_of(store, {s.run_id for s in specs})
     if len(report.versions) > 1:
@@ -389,6 +391,7 @@ def _drive(executor, n_workers, todo, scenarios, store, report, chunk_size, want
     durations: list[float] = []
     size = chunk_size or 1
     max_in_flight = 2 * n_workers
+    written = 0
 
     def next_size() -> int:
         if chunk_size:
@@ -427,6 +430,9 @@ def _drive(executor, n_workers, todo, scenarios, store, report, chunk_size, want
                              "error": err, "elapsed_s": 0.0} for s in chunk]
                     series = None
                 store.write_chunk(rows, series)
+                written += 1
+                if written % COMPACT_EVERY == 0:  # keep the number of files small in long batches
+                    store.compact()
                 for row in rows:
                     if row["state"] == "done":
                         report.done.append(row["run_id"])

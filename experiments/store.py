@@ -30,6 +30,7 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute
 import pyarrow.parquet as pq
 
 from experiments.spec import RunSpec
@@ -172,6 +173,45 @@ class Store:
         table = pa.Table.from_pylist(rows)
         _atomic(self.runs_dir / f"{name}.parquet", lambda p: pq.write_table(table, p))
         return name
+
+    def compact(self, min_files: int = 16) -> int:
+        """Merge the small chunk files into one pair of files; returns the number merged.
+
+        Crash-safe with the same rules as chunks: the merged series file is renamed first, the
+        merged runs file second (from then on both copies are valid and readers keep one per
+        run), and the small runs files are deleted before their series files.
+        """
+        small = [p for p in self.run_files() if not p.stem.startswith("compact-")]
+        if len(small) < min_files:
+            return 0
+        runs = _read_tables(small)
+        if runs is None:
+            return 0
+        df = runs.to_pandas()
+        done = df[df["state"] == "done"].sort_values(["run_id", "_chunk"]).drop_duplicates("run_id", keep="first")
+        failed = df[(df["state"] != "done") & ~df["run_id"].isin(set(done["run_id"]))]
+        keep = pd.concat([done, failed]).sort_values(["design_point", "replicate", "run_id"], kind="stable")
+        chosen = set(zip(done["run_id"], done["_chunk"], strict=True))
+        tables = []
+        for f in small:
+            path = self.series_dir / f"{f.stem}.parquet"
+            if path.exists():
+                t = pq.read_table(path)
+                ids = set(pa.compute.unique(t.column("run_id")).to_pylist())
+                wanted = [i for i in ids if (i, f.stem) in chosen]
+                if wanted:
+                    tables.append(t.filter(pa.compute.is_in(t.column("run_id"), pa.array(wanted, pa.string()))))
+        name = f"compact-{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
+        if tables:
+            series = pa.concat_tables(tables, promote_options="permissive")
+            _atomic(self.series_dir / f"{name}.parquet", lambda p: pq.write_table(series, p))
+        merged = pa.Table.from_pandas(keep.drop(columns="_chunk"), preserve_index=False)
+        _atomic(self.runs_dir / f"{name}.parquet", lambda p: pq.write_table(merged, p))
+        for f in small:
+            f.unlink(missing_ok=True)
+        for f in small:
+            (self.series_dir / f"{f.stem}.parquet").unlink(missing_ok=True)
+        return len(small)
 
     # ------------------------------------------------------------------ reading
     def runs(self) -> pd.DataFrame:

@@ -112,3 +112,18 @@ def test_half_written_chunk_is_never_read(tmp_path):
     assert not (store_dir / "series" / "deadbeef-0000.parquet").exists()
     assert not list(store_dir.rglob(".*.tmp-*"))
     assert len(Store(store_dir).outcomes()) == len(specs)
+
+
+def test_compaction_keeps_every_run_once(tmp_path):
+    specs = [s for s in _specs() if s.replicate < 3]
+    store_dir = tmp_path / "c"
+    run_batch(specs, store_dir, workers=0, chunk_size=1, quiet=True)  # 6 chunks: below the threshold
+    store = Store(store_dir)
+    assert len(store.run_files()) == 6
+    out, series, status = store.outcomes(), store.series(), store.status()
+    assert store.compact(min_files=2) == 6
+    assert len(store.run_files()) == 1 and len(store.series_files()) == 1
+    pdt.assert_frame_equal(store.outcomes(), out)
+    pdt.assert_frame_equal(store.series(), series)
+    pdt.assert_frame_equal(store.status(), status)
+    assert store.duckdb().execute("select count(*) from outcomes").fetchone()[0] == 6
