@@ -219,10 +219,20 @@ def make_executor(workers: int | None = None, scheduler: str | None = None):
         for v in THREAD_VARS:
             os.environ[v] = "1"  # inherited by the forked workers
         try:
-            with ProcessPoolExecutor(max_workers=n, mp_context=mp.get_context("fork"),
-                                     initializer=_limit_threads) as ex:
+            ex = ProcessPoolExecutor(max_workers=n, mp_context=mp.get_context("fork"), initializer=_limit_threads)
+            try:
                 ex.submit(os.getpid).result()  # forks every worker now (fork pools start all at once)
                 yield ex, n, f"process pool, {n} workers"
+            except BaseException:
+                # interrupted: do not wait for the chunks in flight (they are simply not stored)
+                workers_now = list(getattr(ex, "_processes", {}).values())
+                ex.shutdown(wait=False, cancel_futures=True)
+                for proc in workers_now:
+                    with contextlib.suppress(Exception):
+                        proc.terminate()
+                raise
+            else:
+                ex.shutdown(wait=True)
         finally:
             for v, old in saved.items():
                 if old is None:
