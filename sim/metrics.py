@@ -143,14 +143,11 @@ class Tally:
         self.data = np.zeros((months, self.n_counties, len(RAW)))
         self.month_index = -1  # -1 during warm-up: nothing is recorded
 
-    def add_slots(self, names: tuple[str, ...], values: np.ndarray) -> None:
-        """Add per-slot values (shape: len(names) x slots) summed by county."""
+    def add_slots(self, metric: str, values: np.ndarray, scale: float = 1.0) -> None:
+        """Add per-slot values (one per enterprise slot, any numeric or bool dtype) by county."""
         if self.month_index < 0:
             return
-        sums = self.by_county(values)
-        row = self.data[self.month_index]
-        for k, name in enumerate(names):
-            row[:, INDEX[name]] += sums[k]
+        self.data[self.month_index, :, INDEX[metric]] += scale * self.by_county(values)
 
     def add(self, metric: str, county: np.ndarray, weights: np.ndarray | float | None = None) -> None:
         if self.month_index < 0:

@@ -34,6 +34,7 @@ from sim.mechanisms import (
 from sim.metrics import INDEX, Tally
 from sim.rollup import SegmentSum
 from sim.scenario import Scenario, default_scenario
+from sim.state import FLOAT
 from sim.streams import Streams
 
 
@@ -194,7 +195,7 @@ class SafetyModel(mesa.Model):
         # 7. Sanctions: pyramid, rectification, fines, suspension, blacklists.
         sanc = sanctions.apply(firms, insp, lv, bh, month)
         # 1. (learning) Perceived detection from own and neighbours' inspections.
-        own = np.zeros(firms.n)
+        own = np.zeros(firms.n, dtype=FLOAT)
         own[insp.slots[~insp.formal]] = 1.0
         penalised = np.bincount(firms.grid[sanc.penalty_cases], minlength=jur.n_grids) / np.maximum(self.agents_per_grid, 1)
         compliance.learn_detection(firms, bh, own, penalised)
@@ -205,12 +206,17 @@ class SafetyModel(mesa.Model):
         self.committees.react(ev_county, assessed.grade, ev_sector, lv, bh)
         # Draws only when a campaign or the programme is on: each has its own stream this month.
         closed_campaign = campaigns.sector_campaign(
-            firms, firms.city[events.slot], assessed.grade, ev_sector, lv, lambda: stream("campaigns").random(firms.n)
+            firms,
+            firms.city[events.slot],
+            assessed.grade,
+            ev_sector,
+            lv,
+            lambda: stream("campaigns").random(firms.n, dtype=FLOAT),
         )
-        closed_remediation = campaigns.remediation(firms, lv, lambda: stream("remediation").random(firms.n))
+        closed_remediation = campaigns.remediation(firms, lv, lambda: stream("remediation").random(firms.n, dtype=FLOAT))
         # 10. Exit and entry. Fixed-size draws first, so event counts never shift them (CRN).
         demo_rng = stream("demography")
-        exit_draws = demo_rng.random(firms.n)
+        exit_draws = demo_rng.random(firms.n, dtype=FLOAT)
         closed_accident = demography.close_after_accidents(firms, events.slot, assessed.grade, bh, demo_rng.random(len(events)))
         self._record(
             lv,
@@ -363,24 +369,20 @@ class SafetyModel(mesa.Model):
         if t.month_index < 0:
             return
         visited, reported, trained = self._slot_flows
-        rows = (
+        for name, values in (
             ("grid_visits", visited),
             ("grid_reports", reported),
             ("trained", trained),
             ("compliance_cost_10k_cny", firms.safety_cost * firms.investment),
-            ("enterprises", 1.0),
             ("compliant_enterprises", firms.compliant),
             ("hidden_hazards", firms.hazards),
             ("unregulated_enterprises", ~is_regulated),
-            ("blacklisted_enterprises", firms.listed),
+            ("blacklisted_enterprises", firms.blacklist_months > 0),
             ("chemical_enterprises", firms.sector == S.CHEMICALS),
             ("major_hazard_enterprises", firms.major_hazard),
-        )
-        values = np.empty((len(rows), firms.n))
-        for k, (_, v) in enumerate(rows):
-            values[k] = v
-        values *= m
-        t.add_slots(tuple(name for name, _ in rows), values)
+        ):
+            t.add_slots(name, values, m)
+        t.set("enterprises", self.by_county.counts * m)
         t.set("committee_priority", priority)
         row = t.data[t.month_index].sum(axis=0)
         self.last_month = {name: float(row[i]) for name, i in INDEX.items()}

@@ -23,8 +23,9 @@ class SegmentSum:
         self.all_present = len(self.present) == n_groups
 
     def __call__(self, values: np.ndarray) -> np.ndarray:
-        values = np.asarray(values, dtype=float)
-        sums = np.add.reduceat(values, self.starts, axis=-1)
+        """Group sums (float64) along the last axis; bool and integer input is cast on the fly."""
+        values = np.asarray(values)
+        sums = np.add.reduceat(values, self.starts, axis=-1, dtype=np.float64)
         if self.all_present:
             return sums
         out = np.zeros((*values.shape[:-1], self.n_groups))

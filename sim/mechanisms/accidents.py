@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
-from sim.state import Enterprises
+from sim.state import FLOAT, Enterprises
 
 CAUSES = ("human", "combined", "unavoidable")
 CAUSES_ZH = ("纯人因", "人物综合因素", "不可避免")
@@ -72,7 +72,7 @@ def occur(r: Rates, firms_per_agent: float, rng: np.random.Generator) -> Events:
     """Draw this month's accidents. Uses one uniform per agent plus one per extra accident."""
     total = r.total
     mu = firms_per_agent * total
-    u = rng.random(len(mu))
+    u = rng.random(len(mu), dtype=FLOAT)
     p0 = np.exp(-mu)
     hit = np.flatnonzero(u > p0)
     if len(hit) == 0:

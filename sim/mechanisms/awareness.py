@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.state import Enterprises
+from sim.state import FLOAT, Enterprises
 
 AWARENESS_FLOOR = 0.2  # untrained awareness the decay returns to [index]
 PARTY_BRANCH_GAIN = 0.01  # monthly awareness gain in firms with a party branch [index / month]
@@ -24,9 +24,10 @@ def train_and_decay(
     A committee that cares about safety runs more of the training it is funded for:
     P(trained this month) = training_rate / 12 * (0.5 + 0.5 priority_county).
     """
-    u = rng.random(ent.n)
-    trained = u < lv["training_rate"] / 12.0 * (0.5 + 0.5 * priority[ent.county])
-    gain = bh["training_gain"] * trained + PARTY_BRANCH_GAIN * party_branch(ent, lv)
+    u = rng.random(ent.n, dtype=FLOAT)
+    trained = u < lv["training_rate"] / 12.0 * (0.5 + 0.5 * priority.astype(FLOAT)[ent.county])
+    gain = np.where(trained, FLOAT(bh["training_gain"]), FLOAT(0.0))
+    gain += FLOAT(PARTY_BRANCH_GAIN) * party_branch(ent, lv)
     decay = bh["awareness_decay"]
     for aw in (ent.owner_awareness, ent.worker_awareness):
         aw += gain * (1.0 - aw) - decay * (aw - AWARENESS_FLOOR)

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.state import Enterprises
+from sim.state import FLOAT, Enterprises
 
 REVIEW_SHARE = 0.25  # share of firms revisiting their decision each month
 NONCOMPLIANT_FLOOR = 0.25  # safety spending of a violator at zero awareness [share]
@@ -50,11 +50,11 @@ def decide(
     delta = expected_sanction(ent, lv, visibility)
     delta += (1.0 - bh["optimism"]) * bh["accident_cost"] * 0.5 * accident_rate
     delta += 2.0 * bh["moral_weight"] * ent.owner_awareness
-    delta += bh["peer_weight"] * (2.0 * grid_compliance[ent.grid] - 1.0)
+    delta += bh["peer_weight"] * (2.0 * grid_compliance.astype(FLOAT)[ent.grid] - 1.0)
     delta -= 1.0
     p_comply = 1.0 / (1.0 + np.exp(-delta / bh["decision_noise"]))
     # One draw per firm: u < REVIEW_SHARE decides whether it reviews, u / REVIEW_SHARE its choice.
-    u = rng.random(ent.n)
+    u = rng.random(ent.n, dtype=FLOAT)
     review = u < REVIEW_SHARE
     choice = (u / REVIEW_SHARE) < p_comply
     ent.compliant[:] = np.where(review, choice, ent.compliant) | ent.intrinsic
@@ -70,6 +70,6 @@ def learn_detection(ent: Enterprises, bh: dict[str, float], inspected_real: np.n
     neighbours (spillover, Johnson 2020), capped at 1.
     """
     delta = bh["detection_learning"]
-    signal = np.minimum(1.0, inspected_real + 5.0 * grid_penalised_share[ent.grid])
+    signal = np.minimum(1.0, inspected_real + 5.0 * grid_penalised_share.astype(FLOAT)[ent.grid])
     ent.perceived_detection *= 1.0 - delta
     ent.perceived_detection += delta * signal

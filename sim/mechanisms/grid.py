@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.mechanisms.awareness import GRID_VISIT_GAIN
-from sim.state import Enterprises
+from sim.state import FLOAT, Enterprises
 
 ON_SPOT_FIX = 0.2
 
@@ -40,10 +40,10 @@ def patrol(
 ) -> Patrol:
     workers = lv["grid_workers_per_grid"]
     coverage = np.minimum(1.0, workers * bh["grid_visits"] / (firms_per_agent * np.maximum(agents_per_grid, 1)))
-    v = coverage[ent.grid]
+    v = coverage.astype(FLOAT)[ent.grid]
     if workers > 0:
         v = np.where(ent.major_hazard, 1.0, v)
-    u = rng.random(ent.n)
+    u = rng.random(ent.n, dtype=FLOAT)
     visited = u < v
     seen = np.flatnonzero(visited)
     p_find = bh["grid_skill_ratio"] * lv["inspector_skill"] * -np.expm1(-ent.hazards[seen] / 3.0)

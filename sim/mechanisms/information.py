@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim import sectors as S
-from sim.state import Enterprises
+from sim.state import FLOAT, Enterprises
 
 
 def score_quality(ent: Enterprises, lv: dict[str, float]) -> np.ndarray:
@@ -16,7 +16,7 @@ def score_quality(ent: Enterprises, lv: dict[str, float]) -> np.ndarray:
     full-process platform are scored exactly.
     """
     base = min(1.0, 0.15 + 0.45 * lv["informatisation"] + 0.3 * lv["data_sharing"])
-    return np.where(on_platform(ent, lv), 1.0, base)
+    return np.where(on_platform(ent, lv), FLOAT(1.0), FLOAT(base))
 
 
 def on_platform(ent: Enterprises, lv: dict[str, float]) -> np.ndarray:

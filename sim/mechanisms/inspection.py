@@ -24,7 +24,7 @@ import numpy as np
 
 from sim.mechanisms import information, leniency
 from sim.rollup import SegmentSum
-from sim.state import Enterprises
+from sim.state import FLOAT, Enterprises
 
 CROSS_REGION_COST = 1.5  # capacity used by one cross-region inspection
 VIOLATION_HAZARDS = 3.0  # hidden hazards above which a firm is in violation whatever it spends
@@ -76,7 +76,7 @@ def select(
     score *= 1.0 + 2.0 * fresh  # arithmetic on the mask: faster than masked assignment
     mean_score = by_county.mean(score)
     tau = lv["risk_targeting"]
-    w = (1.0 - tau) + tau * score / np.maximum(mean_score[ent.county], 1e-300)
+    w = (1.0 - tau) + tau * score / np.maximum(mean_score.astype(FLOAT)[ent.county], 1e-30)
     listed = np.flatnonzero(ent.blacklist_months)
     w[listed] *= 1.0 + 3.0 * lv["blacklist_strength"] * information.blacklist_visibility(lv)
     if (campaign_boost != 1.0).any():
@@ -85,8 +85,8 @@ def select(
     rho = lv["cross_region_share"]
     k_agents = real_capacity * ((1.0 - rho) + rho / CROSS_REGION_COST) / firms_per_agent
     total_w = by_county(w)
-    pi = np.minimum(1.0, k_agents[ent.county] * w / np.maximum(total_w[ent.county], 1e-300))
-    return np.flatnonzero(rng.random(ent.n) < pi)
+    pi = np.minimum(1.0, (k_agents / np.maximum(total_w, 1e-30)).astype(FLOAT)[ent.county] * w)
+    return np.flatnonzero(rng.random(ent.n, dtype=FLOAT) < pi)
 
 
 def inspect(
