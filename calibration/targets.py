@@ -26,6 +26,7 @@ Observation models (see calibration/likelihood.py):
 - ``share``: the figure is a share in [0, 1] of ``metric`` in ``scope`` over ``denominator``
   in ``denominator_scope``; figure ~ Normal(model share, tolerance).
 
+``value`` is a figure written in the file (give its ``confidence``; default "assumption");
 ``data`` names one row of calibration/data/*.csv; ``data_from``/``data_to`` two rows whose
 change a ``relative_change`` target uses. The figure is multiplied by ``scale`` (e.g. a
 national-to-provincial share), which ``assumption`` must justify. Every target needs an
@@ -74,6 +75,7 @@ class _Target(BaseModel):
     world_scale: bool = True
     weight: float = Field(1.0, gt=0)
     source: str = ""
+    confidence: Literal["verified", "verified-secondary", "derived", "recalled", "assumption"] = "assumption"
     assumption: str = Field(min_length=1)
 
     @field_validator("metric", "denominator")
@@ -102,7 +104,7 @@ class _Target(BaseModel):
 
     @model_validator(mode="after")
     def _consistent(self):
-        start, end, kind = parse_period(self.period)
+        _, _, kind = parse_period(self.period)
         given = [self.value is not None, self.data is not None,
                  self.data_from is not None or self.data_to is not None]
         if sum(given) != 1:
@@ -203,6 +205,10 @@ def _resolve(raw: _Target, source: str, key: str, allow_recalled: bool) -> Targe
     src = raw.source
     if raw.value is not None:
         value = raw.value * raw.scale
+        confidence = raw.confidence
+        if confidence == "recalled" and not allow_recalled:
+            raise InputError(source, f"{key}.confidence", "a recalled figure needs an explicit opt-in "
+                             "(allow_recalled = true in the spec, or --allow-recalled)")
     elif raw.data is not None:
         row = refdata.lookup(raw.data, allow_recalled=allow_recalled, source=source, key=f"{key}.data")
         try:

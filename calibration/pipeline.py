@@ -1,0 +1,319 @@
+"""``safegov calibrate``: fit, predict, check held-out years, write outputs and a scenario.
+
+Outputs in the output folder::
+
+    targets.csv                 every target: figure, observation model, confidence, source,
+                                assumption, fitted or held out
+    posterior_<method>.parquet  posterior samples (abc-smc: final population with weights;
+                                point: draws from the Laplace approximation)
+    parameters.csv              per method and parameter: prior, estimate, median, 90% interval
+    predictive.csv              per method and target: observed, model median, 90% predictive
+                                interval (with observation noise), covered, held out
+    figures/predictive_<method>.png   posterior predictive of each target against the figure
+    figures/posterior.png       marginal posteriors of the free parameters
+    summary.json                methods, runs, epsilons, held-out coverage, scenario written
+    report.md                   the same, readable
+    store/                      the runner's stores (abc/, point/, predictive/): resumable
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from calibration.abc import run_abc, weighted_quantile
+from calibration.likelihood import draw_observation, predicted
+from calibration.simulate import Simulator
+from calibration.spec import CalibrationSpec
+from calibration.targets import Target
+from sim import params
+from sim.errors import InputError
+
+
+def _atomic_text(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _atomic_parquet(path: Path, frame: pd.DataFrame) -> None:
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    frame.to_parquet(tmp, index=False)
+    os.replace(tmp, path)
+
+
+def _atomic_csv(path: Path, frame: pd.DataFrame) -> None:
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    frame.to_csv(tmp, index=False)
+    os.replace(tmp, path)
+
+
+def targets_table(spec: CalibrationSpec) -> pd.DataFrame:
+    held = {t.name for t in spec.heldout_targets}
+    rows = []
+    for t in spec.targets:
+        d = t.to_dict()
+        d["held_out"] = t.name in held
+        rows.append(d)
+    return pd.DataFrame(rows)
+
+
+def predictive_table(targets: list[Target], comps: np.ndarray, weights: np.ndarray, held: set[str], method: str,
+                     seed: int, draws_per_particle: int = 20) -> pd.DataFrame:
+    """Posterior predictive per target: model median and 90% interval of the figure."""
+    rng = np.random.default_rng(seed)
+    weights = np.asarray(weights, dtype=float) / np.sum(weights)
+    rows = []
+    for i, t in enumerate(targets):
+        model = np.array([predicted(t, c[i]) for c in comps])
+        ys, ws = [], []
+        for c, w in zip(comps, weights, strict=True):
+            for _ in range(draws_per_particle):
+                ys.append(draw_observation(t, c[i], rng))
+                ws.append(w)
+        ys, ws = np.array(ys), np.array(ws)
+        q05, q50, q95 = weighted_quantile(ys, ws, [0.05, 0.5, 0.95])
+        rows.append({"method": method, "target": t.name, "observation": t.observation, "scope": t.scope,
+                     "period": t.period, "observed": t.value,
+                     "model_median": float(weighted_quantile(model, weights, 0.5)[0]),
+                     "model_q05": float(weighted_quantile(model, weights, 0.05)[0]),
+                     "model_q95": float(weighted_quantile(model, weights, 0.95)[0]),
+                     "predictive_q05": float(q05), "predictive_median": float(q50), "predictive_q95": float(q95),
+                     "covered": bool(q05 <= t.value <= q95), "held_out": t.name in held})
+    return pd.DataFrame(rows)
+
+
+def parameters_table(spec: CalibrationSpec, method: str, samples: pd.DataFrame, estimate: dict | None) -> pd.DataFrame:
+    rows = []
+    w = samples["weight"].to_numpy()
+    for p in spec.free:
+        q05, q50, q95 = weighted_quantile(samples[p.name].to_numpy(), w, [0.05, 0.5, 0.95])
+        decl = params.BY_NAME[p.name]
+        rows.append({"method": method, "parameter": p.name, "label": decl.label, "zh": decl.zh, "unit": decl.unit,
+                     "prior": p.prior, "prior_low": p.low, "prior_high": p.high, "default": decl.default,
+                     "estimate": float(estimate[p.name]) if estimate else float(q50),
+                     "median": float(q50), "q05": float(q05), "q95": float(q95)})
+    return pd.DataFrame(rows)
+
+
+def predictive_figure(table: pd.DataFrame, targets: list[Target], comps: np.ndarray, weights: np.ndarray,
+                      path: Path, method: str, seed: int) -> Path:
+    """One panel per target: the predictive distribution of the figure, and the figure."""
+    import matplotlib.pyplot as plt
+
+    from sim.figures import _save, label, setup_fonts
+
+    setup_fonts()
+    n = len(targets)
+    cols = min(4, n)
+    rows = int(np.ceil(n / cols))
+    fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 3.2 * rows), squeeze=False)
+    rng = np.random.default_rng(seed)
+    weights = np.asarray(weights, dtype=float) / np.sum(weights)
+    for k, t in enumerate(targets):
+        ax = axes[k // cols][k % cols]
+        idx = rng.choice(len(comps), size=min(4000, 40 * len(comps)), p=weights)
+        ys = np.array([draw_observation(t, comps[j][k], rng) for j in idx])
+        row = table[table.target == t.name].iloc[0]
+        colour = "#d95f02" if row.held_out else "#1b9e77"
+        ax.hist(ys, bins=30, color=colour, alpha=0.55, density=True)
+        ax.axvspan(row.predictive_q05, row.predictive_q95, color=colour, alpha=0.12)
+        ax.axvline(t.value, color="black", lw=2)
+        kind = label("held out", "留出检验") if row.held_out else label("fitted", "拟合")
+        ax.set_title(f"{t.name}\n{t.scope} {t.period} ({kind})", fontsize=8)
+        ax.tick_params(labelsize=7)
+        ax.set_yticks([])
+    for k in range(n, rows * cols):
+        axes[k // cols][k % cols].axis("off")
+    fig.suptitle(label(f"Posterior predictive vs data ({method}); black line = figure, band = 90%",
+                       f"后验预测与数据对比({method});黑线为统计数据,阴影为90%区间"), fontsize=10)
+    fig.tight_layout()
+    return _save(fig, path)
+
+
+def posterior_figure(spec: CalibrationSpec, samples: dict[str, pd.DataFrame], path: Path,
+                     truth: dict | None = None) -> Path:
+    import matplotlib.pyplot as plt
+
+    from sim.figures import _save, label, setup_fonts
+
+    setup_fonts()
+    d = len(spec.free)
+    fig, axes = plt.subplots(1, d, figsize=(4.2 * d, 3.2), squeeze=False)
+    colours = {"abc-smc": "#7570b3", "point": "#e7298a"}
+    for i, p in enumerate(spec.free):
+        ax = axes[0][i]
+        for method, s in samples.items():
+            ax.hist(s[p.name], weights=s["weight"], bins=30, density=True, alpha=0.5, color=colours.get(method),
+                    label=method)
+        decl = params.BY_NAME[p.name]
+        ax.axvline(decl.default, color="#555", ls=":", label=label("declared default", "默认值"))
+        if truth and p.name in truth:
+            ax.axvline(truth[p.name], color="black", lw=2, label=label("truth", "真值"))
+        ax.set_xlim(p.low, p.high)
+        ax.set_title(label(f"{decl.label} ({p.name})", decl.zh), fontsize=9)
+        ax.set_yticks([])
+    axes[0][0].legend(frameon=False, fontsize=7)
+    fig.tight_layout()
+    return _save(fig, path)
+
+
+def write_scenario(spec: CalibrationSpec, values: dict[str, float], path: Path, method: str, note: str) -> Path:
+    """A scenario file extending the calibrated scenario with the fitted behaviour (validated)."""
+    from sim.scenario import load_scenario
+
+    path = Path(path).resolve()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    rel = os.path.relpath(spec.scenario_path, path.parent)
+    behaviour = {**spec.fixed, **values}
+    lines = [
+        f"# Written by `safegov calibrate {spec.path.name}` on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC.",
+        f"# Behaviour fitted by {method} to the targets in {spec.targets_path.name} ({note}).",
+        "# The fitted values are posterior medians (abc-smc) or the point estimate; see the",
+        "# calibration output folder for intervals. Levers and schedules come from the parent file.",
+        f'extends = "{rel}"',
+        f'name = "{path.stem}"',
+        f'title = "Calibrated ({method})"',
+        'title_zh = "校准后情景"',
+        "",
+        "[behaviour]",
+    ]
+    for name, value in behaviour.items():
+        v = round(float(value), 6) if not params.BY_NAME[name].integer else int(round(value))
+        lines.append(f"{name} = {v!r}")
+    text = "\n".join(lines) + "\n"
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    tmp.write_text(text, encoding="utf-8")
+    try:
+        load_scenario(tmp)
+    except InputError:
+        tmp.unlink(missing_ok=True)
+        raise
+    os.replace(tmp, path)
+    return path
+
+
+def calibrate(spec: CalibrationSpec, out: str | Path, *, workers: int | None = None, scheduler: str | None = None,
+              quiet: bool = False, scenario_out: str | Path | None = None, methods: list[str] | None = None,
+              truth: dict | None = None, log=print) -> dict:
+    """Run every method of the spec; write the outputs described in the module docstring."""
+    started = time.perf_counter()
+    out = Path(out)
+    (out / "figures").mkdir(parents=True, exist_ok=True)
+    methods = methods or spec.methods
+    targets = spec.targets
+    fit = [i for i, t in enumerate(targets) if t in spec.fit_targets]
+    held = {t.name for t in spec.heldout_targets}
+    _atomic_csv(out / "targets.csv", targets_table(spec))
+    sim = Simulator(targets, scenario=spec.scenario_path, setup=spec.setup, fixed=spec.fixed, seed=spec.seed,
+                    store_dir=out / "store", workers=workers, scheduler=scheduler, quiet=quiet,
+                    reference_enterprises=spec.reference_enterprises)
+    summary: dict = {"spec": str(spec.path), "targets": str(spec.targets_path), "scenario": str(spec.scenario_path),
+                     "setup": spec.setup, "seed": spec.seed, "free": [p.name for p in spec.free],
+                     "fit_targets": [targets[i].name for i in fit], "heldout_targets": sorted(held),
+                     "holdout_after": spec.holdout_after, "methods": {}}
+    samples_by_method: dict[str, pd.DataFrame] = {}
+    tables, ptables = [], []
+    chosen: tuple[str, dict] | None = None
+    for method in methods:
+        t0 = time.perf_counter()
+        runs_before = sim.n_runs
+        if method == "abc-smc":
+            o = spec.abc
+            log(f"abc-smc: population {o.population}, up to {o.generations} generations, {o.replicates} replicate(s)")
+            res = run_abc(sim, spec.free, fit, population=o.population, generations=o.generations,
+                          replicates=o.replicates, min_epsilon=o.min_epsilon, max_simulations=o.max_simulations,
+                          batch=o.batch, seed=spec.seed, db_dir=out, quiet=quiet)
+            samples = res["samples"]
+            comps, weights = res["components"], samples["weight"].to_numpy()
+            estimate = None
+            info = {"generations": res["generations"], "epsilons": res["epsilons"],
+                    "evaluations_per_generation": res["evaluations"], "simulations": res["simulations"]}
+        else:
+            o = spec.point
+            log(f"point: Nelder-Mead on the CRN simulated likelihood, {o.replicates} replicates per value")
+            from calibration.point import run_point
+
+            res = run_point(sim, spec.free, fit, replicates=o.replicates, max_evaluations=o.max_evaluations,
+                            starts=o.starts, seed=spec.seed)
+            samples = res["samples"]
+            estimate = res["estimate"]
+            pick = samples.iloc[np.random.default_rng(spec.seed).choice(len(samples), o.predictive_draws,
+                                                                         replace=False)]
+            thetas = [{p.name: float(r[p.name]) for p in spec.free} for _, r in pick.iterrows()]
+            comps = sim.run(thetas, o.predictive_replicates, crn=False, tag="point predictive",
+                            store="predictive").mean(axis=1)
+            weights = np.ones(len(comps))
+            info = {"estimate": estimate, "evaluations": res["evaluations"], "converged": res["converged"],
+                    "message": res["message"], "log_posterior_z": res["log_posterior_z"]}
+        samples_by_method[method] = samples
+        _atomic_parquet(out / f"posterior_{method}.parquet", samples)
+        ptab = parameters_table(spec, method, samples, estimate)
+        ptables.append(ptab)
+        tab = predictive_table(targets, comps, weights, held, method, spec.seed)
+        tables.append(tab)
+        predictive_figure(tab, targets, comps, weights, out / "figures" / f"predictive_{method}.png", method, spec.seed)
+        heldout = tab[tab.held_out]
+        fitted = tab[~tab.held_out]
+        info.update({
+            "runs": sim.n_runs - runs_before, "seconds": round(time.perf_counter() - t0, 1),
+            "parameters": {r.parameter: {"estimate": r.estimate, "median": r.median, "q05": r.q05, "q95": r.q95}
+                           for r in ptab.itertuples()},
+            "fit_coverage_90": float(fitted.covered.mean()) if len(fitted) else None,
+            "heldout_coverage_90": float(heldout.covered.mean()) if len(heldout) else None,
+            "heldout_covered": [r.target for r in heldout.itertuples() if r.covered],
+            "heldout_missed": [r.target for r in heldout.itertuples() if not r.covered],
+        })
+        summary["methods"][method] = info
+        values = estimate if estimate is not None else {r.parameter: r.median for r in ptab.itertuples()}
+        if chosen is None:
+            chosen = (method, values)
+        log(f"{method}: " + ", ".join(f"{r.parameter} {r.estimate:.4g} [{r.q05:.4g}, {r.q95:.4g}]"
+                                      for r in ptab.itertuples())
+            + (f"; held-out coverage {info['heldout_coverage_90']:.0%} of {len(heldout)}"
+               if len(heldout) else ""))
+    _atomic_csv(out / "parameters.csv", pd.concat(ptables, ignore_index=True))
+    _atomic_csv(out / "predictive.csv", pd.concat(tables, ignore_index=True))
+    posterior_figure(spec, samples_by_method, out / "figures" / "posterior.png", truth)
+    scen_path = spec.output_scenario(scenario_out)
+    note = (f"fitted on targets ending by {spec.holdout_after}" if spec.holdout_after is not None
+            else "fitted on all targets")
+    written = write_scenario(spec, chosen[1], scen_path, chosen[0], note)
+    summary["scenario_written"] = str(written)
+    summary["seconds"] = round(time.perf_counter() - started, 1)
+    summary["model_runs"] = sim.n_runs
+    _atomic_text(out / "summary.json", json.dumps(summary, indent=2, ensure_ascii=False, default=float) + "\n")
+    _atomic_text(out / "report.md", _report(summary, pd.concat(ptables), pd.concat(tables)))
+    return summary
+
+
+def _report(summary: dict, ptab: pd.DataFrame, tab: pd.DataFrame) -> str:
+    lines = [f"# Calibration report\n", f"spec `{summary['spec']}`; targets `{summary['targets']}`; "
+             f"{summary['model_runs']} model runs in {summary['seconds']} s.\n",
+             f"Fitted targets: {len(summary['fit_targets'])}; held out (after {summary['holdout_after']}): "
+             f"{len(summary['heldout_targets'])}.\n", "## Parameters (90% intervals)\n",
+             "| method | parameter | estimate | 5% | 95% | prior |", "|---|---|---|---|---|---|"]
+    for r in ptab.itertuples():
+        lines.append(f"| {r.method} | {r.parameter} | {r.estimate:.4g} | {r.q05:.4g} | {r.q95:.4g} | "
+                     f"{r.prior} [{r.prior_low:g}, {r.prior_high:g}] |")
+    lines += ["", "## Targets: figure vs 90% posterior predictive interval\n",
+              "| method | target | figure | model median | 90% predictive | covered | held out |",
+              "|---|---|---|---|---|---|---|"]
+    for r in tab.itertuples():
+        lines.append(f"| {r.method} | {r.target} | {r.observed:.4g} | {r.model_median:.4g} | "
+                     f"[{r.predictive_q05:.4g}, {r.predictive_q95:.4g}] | {'yes' if r.covered else 'no'} | "
+                     f"{'yes' if r.held_out else ''} |")
+    lines += ["", "## Held-out check\n"]
+    for m, info in summary["methods"].items():
+        cov = info.get("heldout_coverage_90")
+        lines.append(f"- {m}: " + ("no held-out targets" if cov is None else
+                                   f"{cov:.0%} of held-out figures inside the 90% predictive interval "
+                                   f"(missed: {', '.join(info['heldout_missed']) or 'none'})"))
+    lines.append(f"\nScenario written: `{summary['scenario_written']}`\n")
+    return "\n".join(lines)
