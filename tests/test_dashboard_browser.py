@@ -17,6 +17,9 @@ from sim import params
 pytestmark = pytest.mark.skipif(not os.path.exists(B.CHROMIUM), reason=f"{B.CHROMIUM} is not installed")
 
 
+expect = pytest.importorskip("playwright.sync_api").expect
+
+
 @pytest.fixture(scope="module")
 def url(tmp_path_factory):
     from safegov.dashboard.assets import ensure_assets
@@ -57,23 +60,21 @@ def test_page_loads_with_levers_map_and_language_switch(page):
     assert "20,000" in page.locator(".sg-small-world").inner_text()
     assert page.locator("svg.sg-map rect.sg-county").count() == 95
     page.locator(".sg-lang-zh").click()
-    page.wait_for_function("document.querySelector('h2').innerText.includes('安全生产治理培训沙盘')")
-    page.wait_for_function(
-        "document.querySelector('.sg-lever-training_rate .sg-lever-label').innerText.includes('安全培训')")
-    assert "较小的仿真规模" in page.locator(".sg-small-world").inner_text()
+    expect(page.locator("h2").first).to_have_text("安全生产治理培训沙盘", timeout=20_000)
+    expect(page.locator(".sg-lever-training_rate .sg-lever-label")).to_contain_text("安全培训", timeout=20_000)
+    expect(page.locator(".sg-small-world")).to_contain_text("较小的仿真规模", timeout=20_000)
 
 
 def test_slider_and_run_year_update_the_chart(page):
     before = page.locator("img.sg-explore-chart").get_attribute("src")
     value = B.nudge_slider(page, "training_rate", 10)
     assert float(value) == pytest.approx(0.25)
-    page.wait_for_function(
-        "document.querySelector('.sg-lever-training_rate .sg-lever-value').innerText === '0.25'")
+    expect(page.locator(".sg-lever-training_rate .sg-lever-value")).to_have_text("0.25", timeout=20_000)
     B.run_year(page, 12)
     chart = page.locator("img.sg-explore-chart")
     assert chart.get_attribute("data-month") == "12"
     assert chart.get_attribute("src") != before
-    assert "month 12 of 120" in page.locator(".sg-status").inner_text()
+    expect(page.locator(".sg-status")).to_contain_text("month 12 of 120", timeout=20_000)
 
 
 def test_exercise_runs_five_rounds_to_a_debrief(page, tmp_path):
@@ -85,13 +86,17 @@ def test_exercise_runs_five_rounds_to_a_debrief(page, tmp_path):
     B.play_exercise(page, 5, allocate)
     page.wait_for_selector(".sg-debrief .sg-lessons", timeout=120_000)
     assert page.locator(".sg-commit").count() == 0
-    assert page.locator(".sg-rounds tr").count() == 6  # header + five years
+    expect(page.locator(".sg-rounds tr")).to_have_count(6, timeout=20_000)  # header + five years
     lessons = page.locator(".sg-debrief .sg-lesson")
     assert lessons.count() >= 4
     assert "§2.5" in page.locator(".sg-debrief .sg-levers").inner_text()
+    page.locator(".sg-chance-run").click()  # replay on more replicates: paired 95% intervals
+    page.wait_for_selector(".sg-debrief .sg-chance", timeout=120_000)
+    expect(page.locator(".sg-chance tr")).to_have_count(7, timeout=20_000)
     with page.expect_download() as info:
         page.locator(".sg-debrief button", has_text="Export").click()
     out = Path(tmp_path) / "debrief.html"
     info.value.save_as(out)
     text = out.read_text(encoding="utf-8")
     assert '<meta charset="utf-8">' in text and text.count("data:image/png;base64,") == 3
+    assert "sg-chance" in text

@@ -227,3 +227,17 @@ def test_cli_defaults_to_localhost():
 
     assert is_loopback("127.0.0.1") and is_loopback("localhost") and is_loopback("::1")
     assert not is_loopback("0.0.0.0")
+
+
+def test_chance_check_pairs_replicates_with_experiments_statistics(played):
+    ex, _ = played
+    d = ex.debrief()
+    check = X.chance_check(ex, replicates=2)
+    assert check.replicates == [TINY.replicate, TINY.replicate + 1, TINY.replicate + 2]
+    assert len(check.rows) == 2 * len(X.CHANCE_METRICS)
+    deaths = next(r for r in check.rows if r["against"] == "baseline" and r["metric"] == "deaths")
+    assert deaths["n"] == 3
+    assert deaths["played"] == d.totals["class"]["deaths"] - d.totals["baseline"]["deaths"]
+    assert deaths["ci_low"] <= deaths["diff"] <= deaths["ci_high"]
+    page = report.debrief_html(d, ex.prices, "en", chance=check)
+    assert "sg-chance" in page and "95%" in page

@@ -17,7 +17,7 @@ from sim.jurisdiction import city_names, load_divisions
 
 from . import charts, report
 from . import world as W
-from .exercise import BUDGET_LEVERS, PATHS, Exercise, Settings, scale_to_budget
+from .exercise import BUDGET_LEVERS, PATHS, Exercise, Settings, chance_check, scale_to_budget
 from .i18n import default_lang, lever_caption, lever_label, metric_label, t
 from .map import svg_map
 from .state import ExploreSession
@@ -38,6 +38,7 @@ CSS = """
 
 MECHANISM_ORDER = ("committees", "inspection", "leniency", "sanctions", "grid", "information", "awareness",
                    "severity", "campaigns")
+CHANCE_REPLICATES = 4
 CITY_ZH = {r.city: r.city_zh for r in load_divisions()}
 
 
@@ -232,22 +233,32 @@ def Allocation(ex: Exercise, lang: str, on_commit):  # noqa: N802 - Solara compo
 @solara.component
 def Debriefing(ex: Exercise, lang: str):  # noqa: N802 - Solara component
     d = ex.debrief()
+    chance, set_chance = solara.use_state(None)
     figs = solara.use_memo(lambda: report.figures(d, ex.prices, lang), dependencies=[id(d), lang])
-    page = solara.use_memo(lambda: report.debrief_html(d, ex.prices, lang).encode("utf-8"),
-                           dependencies=[id(d), lang])
+    page = solara.use_memo(lambda: report.debrief_html(d, ex.prices, lang, chance=chance).encode("utf-8"),
+                           dependencies=[id(d), lang, id(chance)])
     with solara.Column(classes=["sg-debrief"]):
-        H(t('debrief', lang), "h2")
+        H(t("debrief", lang), "h2")
         solara.Success(t("done", lang))
         solara.FileDownload(page, filename=f"safegov_debrief_{ex.settings.scenario}_seed{ex.settings.seed}.html",
                             label=t("export", lang), mime_type="text/html")
-        H(t('totals', lang))
+        H(t("totals", lang))
         solara.HTML(tag="div", unsafe_innerHTML=report.totals_table(d, lang))
-        H(t('by_year', lang))
+        H(t("by_year", lang))
         solara.HTML(tag="div", unsafe_innerHTML=report.by_year_table(d, lang))
-        H(t('by_lever', lang))
+        H(t("by_lever", lang))
         solara.HTML(tag="div", unsafe_innerHTML=report.levers_table(d, lang))
         solara.HTML(tag="div", unsafe_innerHTML=charts.img_tag(figs["levers"], "sg-levers-chart", "levers"))
-        H(t('lessons', lang))
+        H(t("chance_title", lang))
+        if chance is None:
+            solara.Button(t("chance", lang, n=CHANCE_REPLICATES), on_click=lambda: set_chance(
+                chance_check(ex, CHANCE_REPLICATES)), classes=["sg-chance-run"])
+        else:
+            reps = ", ".join(str(r) for r in chance.replicates)
+            solara.HTML(tag="div", classes=["sg-note"], unsafe_innerHTML=html.escape(
+                t("chance_note", lang, reps=reps, seed=ex.settings.seed)))
+            solara.HTML(tag="div", unsafe_innerHTML=report.chance_table(chance, lang))
+        H(t("lessons", lang))
         solara.HTML(tag="div", unsafe_innerHTML=report.lessons_html(d, lang))
         solara.HTML(tag="div", unsafe_innerHTML=charts.img_tag(figs["allocation"], "sg-alloc-chart", "allocation"))
 

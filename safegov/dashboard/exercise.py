@@ -371,18 +371,68 @@ def _total(metric: str, values: list[float]) -> float:
     return float(np.mean(values)) if metric in RATIOS else float(np.sum(values))
 
 
-def _lever_alone(ex: Exercise, lever: str) -> dict[str, list[float]]:
-    """Baseline plus the class's path of one lever, same seed and replicate."""
+def run_path(ex: Exercise, plans: list[dict[str, float]], replicate: int | None = None) -> dict[str, list[float]]:
+    """Per-year metrics of the exercise's world with one lever dict per year ({} = no change)."""
     s = ex.settings
-    model = W.build_model(ex.scenario, s.seed, s.replicate)
+    model = W.build_model(ex.scenario, s.seed, s.replicate if replicate is None else replicate)
     per_year: dict[str, list[float]] = {m: [] for m in METRICS}
-    for rnd in ex.rounds:
-        model.set_levers({lever: rnd.allocation[lever]}, source=f"debrief {lever}")
+    for index, plan in enumerate(plans):
+        if plan:
+            model.set_levers(plan, source=f"debrief year {index + 1}")
         for _ in range(MONTHS_PER_YEAR):
             model.step()
-        for m, v in year_metrics(model, rnd.index).items():
+        for m, v in year_metrics(model, index).items():
             per_year[m].append(v)
     return per_year
+
+
+def _lever_alone(ex: Exercise, lever: str) -> dict[str, list[float]]:
+    """Baseline plus the class's path of one lever, same seed and replicate."""
+    return run_path(ex, [{lever: r.allocation[lever]} for r in ex.rounds])
+
+
+CHANCE_METRICS = ("deaths", "accidents_larger_or_worse", "compliance_rate")
+
+
+@dataclass
+class ChanceCheck:
+    """Class minus baseline / reference over other replicates (same seed, paired): is it luck?"""
+
+    replicates: list[int]
+    rows: list[dict]   # against, metric, diff, ci_low, ci_high, n, played
+
+
+def chance_check(ex: Exercise, replicates: int = 4) -> ChanceCheck:
+    """Replay the three paths on ``replicates`` other replicates of the same seed and give paired
+    95% intervals of the five-year differences (``experiments.compare.paired_ci``), the played
+    replicate included. Costs 3 x replicates model runs."""
+    from experiments.compare import paired_ci
+
+    if not ex.rounds:
+        raise InputError("exercise", "chance check", "no year has been played yet")
+    replicates = int(min(max(replicates, 1), 20))
+    played = ex.settings.replicate
+    reps = [played] + [r for r in range(played + 1, played + 1 + replicates)]
+    plans = {"class": [r.allocation for r in ex.rounds],
+             "baseline": [{} for _ in ex.rounds],
+             "reference": [ex.reference_allocation] + [{} for _ in ex.rounds[1:]]}
+    totals: dict[str, dict[str, list[float]]] = {p: {m: [] for m in CHANCE_METRICS} for p in PATHS}
+    for rep in reps:
+        for p in PATHS:
+            if rep == played:
+                per_year = {m: [r.results[p][m] for r in ex.rounds] for m in CHANCE_METRICS}
+            else:
+                per_year = run_path(ex, plans[p], rep)
+            for m in CHANCE_METRICS:
+                totals[p][m].append(_total(m, per_year[m]))
+    rows = []
+    for against in ("baseline", "reference"):
+        for m in CHANCE_METRICS:
+            d = np.array(totals["class"][m]) - np.array(totals[against][m])
+            mean, lo, hi, _, _ = paired_ci(d)
+            rows.append({"against": against, "metric": m, "diff": mean, "ci_low": lo, "ci_high": hi,
+                         "n": len(d), "played": float(d[0])})
+    return ChanceCheck(reps, rows)
 
 
 def build_debrief(ex: Exercise) -> Debrief:

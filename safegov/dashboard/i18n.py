@@ -132,6 +132,14 @@ UI = {
     "status_quo": ("status quo", "现状"),
     "error": ("Input error", "输入错误"),
     "computing": ("Computing the debrief…", "正在生成复盘…"),
+    "chance": ("Is it luck? Replay on {n} more replicates", "是运气吗？再用{n}个重复检验"),
+    "chance_title": ("Against chance: paired 95% intervals over replicates", "与随机波动比较：各重复配对差值的95%置信区间"),
+    "chance_note": ("The three paths replayed on replicates {reps} of seed {seed} (the played one first); an interval "
+                    "that excludes 0 means the difference is not luck of the draw.",
+                    "三条路径在随机种子{seed}的重复{reps}上重算（第一个为本次演练）；区间不含0说明差异并非随机所致。"),
+    "played": ("this exercise", "本次演练"),
+    "mean_diff": ("mean difference", "平均差值"),
+    "interval": ("95% interval", "95%置信区间"),
     "security": ("Serving on {host} only.", "仅在 {host} 上提供服务。"),
 }
 

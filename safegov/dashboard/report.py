@@ -106,6 +106,23 @@ def lessons_html(d: Debrief, lang: str) -> str:
     return f'<ol class="sg-lessons">{items}</ol>'
 
 
+def chance_table(check, lang: str) -> str:
+    """Paired intervals of class minus baseline / reference over replicates (exercise.chance_check)."""
+    rows = []
+    for r in check.rows:
+        m = r["metric"]
+        lo, hi = r["ci_low"], r["ci_high"]
+        sure = not (lo <= 0 <= hi) if lo == lo and hi == hi else False
+        verdict = ("helped" if (r["diff"] * METRICS[m]) > 0 else "hurt") if sure else "neutral"
+        vs = t("vs_baseline" if r["against"] == "baseline" else "vs_reference", lang)
+        rows.append(f'<tr><th>{html.escape(metric_label(m, lang))} {html.escape(vs)}</th>'
+                    f'<td>{fmt_diff(r["played"], m)}</td><td>{fmt_diff(r["diff"], m)}</td>'
+                    f'<td style="{VERDICT_STYLE[verdict]}" data-verdict="{verdict}">'
+                    f'[{fmt_diff(lo, m)}, {fmt_diff(hi, m)}]</td><td>{r["n"]}</td></tr>')
+    return (f'<table class="sg-table sg-chance"><tr><th>{t("metric", lang)}</th><th>{t("played", lang)}</th>'
+            f'<th>{t("mean_diff", lang)}</th><th>{t("interval", lang)}</th><th>n</th></tr>' + "".join(rows) + "</table>")
+
+
 def figures(d: Debrief, prices, lang: str) -> dict[str, bytes]:
     return {
         "paths": charts.exercise_figure(d.years, d.paths, lang),
@@ -128,7 +145,15 @@ table.sg-table{border-collapse:collapse;margin:0.6em 0 1.2em}
 """
 
 
-def debrief_html(d: Debrief, prices, lang: str, title_extra: str = "") -> str:
+def _chance_section(chance, s, lang: str) -> str:
+    if chance is None:
+        return ""
+    reps = ", ".join(str(r) for r in chance.replicates)
+    return (f"<h2>{html.escape(t('chance_title', lang))}</h2><p>{html.escape(t('chance_note', lang, reps=reps, seed=s.seed))}"
+            f"</p>{chance_table(chance, lang)}")
+
+
+def debrief_html(d: Debrief, prices, lang: str, title_extra: str = "", chance=None) -> str:
     """The whole debrief as one self-contained HTML document."""
     s = d.settings
     figs = figures(d, prices, lang)
@@ -152,6 +177,7 @@ def debrief_html(d: Debrief, prices, lang: str, title_extra: str = "") -> str:
 <h2>{html.escape(t('by_lever', lang))}</h2>
 {levers_table(d, lang)}
 <img alt="levers" src="{charts.data_uri(figs['levers'])}" style="max-width:100%">
+{_chance_section(chance, s, lang)}
 <h2>{html.escape(t('lessons', lang))}</h2>
 {lessons_html(d, lang)}
 <h2>{html.escape(t('allocate', lang))}</h2>
