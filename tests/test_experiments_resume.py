@@ -127,3 +127,17 @@ def test_compaction_keeps_every_run_once(tmp_path):
     pdt.assert_frame_equal(store.series(), series)
     pdt.assert_frame_equal(store.status(), status)
     assert store.duckdb().execute("select count(*) from outcomes").fetchone()[0] == 6
+
+
+def test_a_damaged_chunk_file_is_skipped_and_its_runs_redone(tmp_path):
+    specs = [s for s in _specs() if s.replicate < 2]
+    store_dir = tmp_path / "d"
+    run_batch(specs, store_dir, workers=0, chunk_size=1, quiet=True)
+    store = Store(store_dir)
+    victim = store.run_files()[0]
+    victim.write_bytes(victim.read_bytes()[:20])  # as if a power loss truncated it
+    with pytest.warns(RuntimeWarning, match="unreadable"):
+        assert len(store.outcomes()) == len(specs) - 1
+    with pytest.warns(RuntimeWarning, match="unreadable"):
+        report = run_batch(specs, store_dir, workers=0, quiet=True)
+    assert len(report.done) == 1
