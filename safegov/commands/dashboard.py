@@ -30,5 +30,4 @@ def register(sub) -> None:
 def main(args) -> int:
     from safegov.dashboard.server import serve
 
-    print(f"safegov dashboard: http://{args.host}:{args.port} (Ctrl-C to stop)", flush=True)
     return serve(args.host, args.port, args.lang)

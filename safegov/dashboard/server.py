@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import socket
 import sys
+
+from sim.errors import InputError
 
 from .i18n import DEFAULT_LANG_ENV
 
@@ -21,8 +24,24 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def check_port(host: str, port: int) -> None:
+    """Fail with one line if the address cannot be bound (port in use, unknown host)."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        raise InputError("dashboard", "--host", f"cannot resolve {host!r} ({exc.strerror})") from None
+    family, _, _, _, addr = infos[0]
+    with socket.socket(family, socket.SOCK_STREAM) as s:
+        try:
+            s.bind(addr)
+        except OSError as exc:
+            raise InputError("dashboard", "--port", f"cannot listen on {host}:{port} ({exc.strerror})") from None
+
+
 def serve(host: str = "127.0.0.1", port: int = 8765, lang: str = "zh") -> int:
     """Run the server in this process until interrupted (production mode, no browser, no telemetry)."""
+    check_port(host, port)
+    print(f"safegov dashboard: http://{host}:{port} (Ctrl-C to stop)", flush=True)
     os.environ[DEFAULT_LANG_ENV] = lang
     os.environ.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "False")
     os.environ.setdefault("SOLARA_THEME_LOADER", "plain")
