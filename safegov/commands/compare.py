@@ -15,7 +15,7 @@ def register(sub) -> None:
     p = sub.add_parser(
         "compare", help="compare scenarios on the same replicate seeds (effects with 95%% CIs)",
         description="Run every scenario on the same R replicate seeds (common random numbers) and report, "
-                    "for each scenario against the first, paired differences with 95%% confidence intervals "
+                    "for each scenario against the first, paired differences with 95% confidence intervals "
                     "for the province and each region. Writes comparison.csv, figures, report.md and "
                     "report.html. Rerunning the same command resumes.")
     p.add_argument("scenarios", nargs="+", type=scenario_path, metavar="SCENARIO",
