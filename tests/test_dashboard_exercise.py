@@ -241,3 +241,15 @@ def test_chance_check_pairs_replicates_with_experiments_statistics(played):
     assert deaths["ci_low"] <= deaths["diff"] <= deaths["ci_high"]
     page = report.debrief_html(d, ex.prices, "en", chance=check)
     assert "sg-chance" in page and "95%" in page
+
+
+def test_busy_port_is_one_line_error():
+    import socket
+
+    from safegov.dashboard.server import check_port
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        with pytest.raises(InputError, match="--port"):
+            check_port("127.0.0.1", s.getsockname()[1])
