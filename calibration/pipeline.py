@@ -294,7 +294,7 @@ def calibrate(spec: CalibrationSpec, out: str | Path, *, workers: int | None = N
 
 
 def _report(summary: dict, ptab: pd.DataFrame, tab: pd.DataFrame) -> str:
-    lines = [f"# Calibration report\n", f"spec `{summary['spec']}`; targets `{summary['targets']}`; "
+    lines = ["# Calibration report\n", f"spec `{summary['spec']}`; targets `{summary['targets']}`; "
              f"{summary['model_runs']} model runs in {summary['seconds']} s.\n",
              f"Fitted targets: {len(summary['fit_targets'])}; held out (after {summary['holdout_after']}): "
              f"{len(summary['heldout_targets'])}.\n", "## Parameters (90% intervals)\n",

@@ -14,6 +14,9 @@
     [setup]                       # scale of the simulated world (Setup fields)
     agents = 20000
 
+    [fixed]                       # uncertain parameters held at other values than the scenario's
+    exit_rate = 0.005
+
     [parameters.base_incident_rate]   # only uncertain parameters (sim.params), never levers
     prior = "loguniform"              # uniform | loguniform
     low = 0.001                       # default: the declared bounds
