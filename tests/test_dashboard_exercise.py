@@ -253,3 +253,18 @@ def test_busy_port_is_one_line_error():
         s.listen()
         with pytest.raises(InputError, match="--port"):
             check_port("127.0.0.1", s.getsockname()[1])
+
+
+def test_explore_sliders_follow_a_lever_schedule_until_the_user_sets_them():
+    sc = W.scenario("historical")
+    first = next(e for e in sc.schedule if "party_building" in e.levers)
+    s = ExploreSession("historical", seed=1, agents=300)
+    assert s.levers["party_building"] == sc.levers["party_building"]
+    s.step(first.month - 1)
+    assert s.levers["party_building"] == first.levers["party_building"]  # the schedule moves the slider
+    s.set_lever("party_building", 0.9)
+    s.step(24)
+    assert s.levers["party_building"] == 0.9  # the user's value replaces the schedule
+    s.restore()
+    assert s.levers["party_building"] == sc.levers_at(s.month + 1)["party_building"]
+    assert s.user == {}

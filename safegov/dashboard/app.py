@@ -117,8 +117,9 @@ def Explore(session: ExploreSession, lang: str):  # noqa: N802 - Solara componen
                 solara.Error(f"{t('error', lang)}: {error}")
             H(t('levers', lang))
             solara.HTML(tag="div", unsafe_innerHTML=html.escape(t("levers_note", lang)), classes=["sg-note"])
+            levers = session.levers
             for p in sorted(params.LEVERS, key=_lever_order):
-                LeverSlider(p.name, session.levers[p.name], on_lever(p.name), lang)
+                LeverSlider(p.name, levers[p.name], on_lever(p.name), lang)
         with solara.Column():
             solara.HTML(tag="div", classes=["sg-note", "sg-small-world"], unsafe_innerHTML=html.escape(t(
                 "small_world", lang, agents=s.agents, per=s.enterprises_per_agent,

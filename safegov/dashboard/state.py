@@ -9,57 +9,60 @@ from . import world as W
 
 
 class ExploreSession:
-    """One interactive model: scenario, seed, lever values and the months they changed."""
+    """One interactive model: scenario, seed, the levers the user set and the months they changed.
+
+    Lever values shown are those in force next month (``config.levers_at``), so a scenario's
+    lever schedule (e.g. ``historical``) moves the sliders as the months pass; a value the user
+    sets replaces that lever's schedule (``SafetyModel.set_levers``).
+    """
 
     def __init__(self, scenario: str = "baseline", seed: int = 1, agents: int = W.DASHBOARD_AGENTS):
         self.agents = agents
         self.scenario_name = W.check_scenario_name(scenario)
         self.seed = W.check_seed(seed)
         self.start = W.scenario(self.scenario_name)
-        self.levers = self.scenario_levers()
+        self.user: dict[str, float] = {}
         self.changes: list[int] = []
         self.model: SafetyModel | None = None
         self.reset()
 
     # ------------------------------------------------------------------------------ set-up
-    def scenario_levers(self) -> dict[str, float]:
-        lv = self.start.levers_at(1)
-        return {p.name: float(lv[p.name]) for p in params.LEVERS}
-
     def set_scenario(self, name: str) -> None:
         self.scenario_name = W.check_scenario_name(name)
         self.start = W.scenario(name)
-        self.levers = self.scenario_levers()
+        self.user = {}
         self.reset()
 
     def set_seed(self, seed) -> None:
         self.seed = W.check_seed(seed)
         self.reset()
 
-    def restore(self) -> None:
-        """Sliders back to the scenario's values (from the next month)."""
-        values = self.scenario_levers()
-        changed = {k: v for k, v in values.items() if v != self.levers.get(k)}
-        self.levers = values
-        if changed and self.model is not None:
-            self.model.set_levers(changed, source="dashboard")
-            self._mark()
-
     def reset(self) -> None:
-        """Rebuild the world; current lever values apply from month 1."""
-        sc = W.dashboard_scenario(self.start, self.agents)
-        overrides = {k: v for k, v in self.levers.items() if v != self.start.levers_at(1)[k]}
-        if overrides:
-            sc = sc.with_overrides(overrides, source="dashboard")
+        """Rebuild the world; levers the user set apply from month 1."""
+        self.base = W.dashboard_scenario(self.start, self.agents)
+        sc = self.base.with_overrides(self.user, source="dashboard") if self.user else self.base
         self.scenario = sc
         self.model = W.build_model(sc, self.seed)
         self.changes = []
 
+    def restore(self) -> None:
+        """Levers back to the scenario's (schedule included) from the next month."""
+        if self.user:
+            self.user = {}
+            self.model.config = self.base  # same setup; only lever values and schedule differ
+            self._mark()
+
     # ------------------------------------------------------------------------------ levers
+    @property
+    def levers(self) -> dict[str, float]:
+        """Lever values in force in the next month."""
+        lv = self.model.config.levers_at(min(self.month + 1, self.months))
+        return {p.name: float(lv[p.name]) for p in params.LEVERS}
+
     def set_lever(self, name: str, value) -> float:
         v = W.clamp_lever(name, value)
         if v != self.levers.get(name):
-            self.levers[name] = v
+            self.user[name] = v
             self.model.set_levers({name: v}, source="dashboard")
             self._mark()
         return v
