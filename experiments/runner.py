@@ -197,6 +197,46 @@ class InProcessExecutor(Executor):
         return future
 
 
+class ForkPool(Executor):
+    """A fork ``ProcessPoolExecutor`` that is replaced when a worker process dies.
+
+    Every worker is forked at start (before this process reads any Parquet: Arrow and DuckDB
+    start thread pools). ``restart()`` after a ``BrokenProcessPool`` (a worker killed, e.g. out
+    of memory) starts a fresh pool.
+    """
+
+    def __init__(self, n: int):
+        self.n = n
+        self.restarts = 0
+        self._ex = self._start()
+
+    def _start(self):
+        import multiprocessing as mp
+        from concurrent.futures import ProcessPoolExecutor
+
+        ex = ProcessPoolExecutor(max_workers=self.n, mp_context=mp.get_context("fork"), initializer=_limit_threads)
+        ex.submit(os.getpid).result()  # forks every worker now (fork pools start all at once)
+        return ex
+
+    def submit(self, fn, /, *args, **kwargs):
+        return self._ex.submit(fn, *args, **kwargs)
+
+    def restart(self) -> None:
+        self.kill()
+        self.restarts += 1
+        self._ex = self._start()
+
+    def kill(self) -> None:
+        procs = list((getattr(self._ex, "_processes", None) or {}).values())
+        self._ex.shutdown(wait=False, cancel_futures=True)
+        for proc in procs:
+            with contextlib.suppress(Exception):
+                proc.terminate()
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        self._ex.shutdown(wait=wait, cancel_futures=cancel_futures)
+
+
 def default_workers() -> int:
     try:
         return max(1, len(os.sched_getaffinity(0)))
@@ -211,28 +251,19 @@ def make_executor(workers: int | None = None, scheduler: str | None = None):
         yield InProcessExecutor(), 1, "in-process"
         return
     if scheduler is None or scheduler == "pool":
-        import multiprocessing as mp
-        from concurrent.futures import ProcessPoolExecutor
-
         n = workers or default_workers()
         saved = {v: os.environ.get(v) for v in THREAD_VARS}
         for v in THREAD_VARS:
             os.environ[v] = "1"  # inherited by the forked workers
         try:
-            ex = ProcessPoolExecutor(max_workers=n, mp_context=mp.get_context("fork"), initializer=_limit_threads)
+            pool = ForkPool(n)
             try:
-                ex.submit(os.getpid).result()  # forks every worker now (fork pools start all at once)
-                yield ex, n, f"process pool, {n} workers"
+                yield pool, n, f"process pool, {n} workers"
             except BaseException:
-                # interrupted: do not wait for the chunks in flight (they are simply not stored)
-                workers_now = list(getattr(ex, "_processes", {}).values())
-                ex.shutdown(wait=False, cancel_futures=True)
-                for proc in workers_now:
-                    with contextlib.suppress(Exception):
-                        proc.terminate()
+                pool.kill()  # interrupted: do not wait for the chunks in flight (they are not stored)
                 raise
             else:
-                ex.shutdown(wait=True)
+                pool.shutdown(wait=True)
         finally:
             for v, old in saved.items():
                 if old is None:
@@ -392,13 +423,24 @@ def _versions_of(store: Store, run_ids: set[str]) -> set[str]:
     return set(done["code_version"].dropna().astype(str))
 
 
+def _failed_row(s: RunSpec, err: str) -> dict:
+    return {"run_id": s.run_id, "design_point": int(s.design_point), "label": s.label,
+            "replicate": int(s.replicate), "seed": int(s.seed), "code_version": None, "state": "failed",
+            "error": err, "elapsed_s": 0.0}
+
+
 def _drive(executor, n_workers, todo, scenarios, store, report, chunk_size, want_series, quiet, desc, total):
     from tqdm import tqdm
 
     tqdm.monitor_interval = 0  # no monitor thread (forking a threaded process can deadlock)
+    from concurrent.futures.process import BrokenProcessPool
+
     pending = deque(todo)
+    retry: deque = deque()  # runs of a chunk whose worker died: rerun one at a time
+    attempts: dict[str, int] = {}
+    broken = False
     in_flight: dict = {}
-    durations: list[float] = []
+    durations: deque = deque(maxlen=256)
     size = chunk_size or 1
     max_in_flight = 2 * n_workers
     written = 0
@@ -408,18 +450,28 @@ def _drive(executor, n_workers, todo, scenarios, store, report, chunk_size, want
             return chunk_size
         if not durations:
             return 1
-        per_run = sorted(durations)[len(durations) // 2]
+        per_run = sorted(durations)[len(durations) // 2]  # median of the last 256 runs
         fair = max(1, math.ceil(len(pending) / (2 * n_workers)))  # keep every worker busy to the end
         return max(1, min(MAX_CHUNK, fair, math.ceil(TARGET_CHUNK_SECONDS / max(per_run, 1e-6))))
 
     def submit() -> None:
         nonlocal size
+        if broken:
+            return
+        if retry or any(len(c) == 1 and c[0].run_id in attempts for c in in_flight.values()):
+            # isolate the run that may kill its worker: one task at a time until the retries are done
+            if retry and not in_flight:
+                spec = retry.popleft()
+                in_flight[executor.submit(run_chunk, [spec], _needed([spec]), want_series)] = [spec]
+            return
         while pending and len(in_flight) < max_in_flight:
             size = next_size()
             chunk = [pending.popleft() for _ in range(min(size, len(pending)))]
-            needed = {s.scenario: scenarios[s.scenario] for s in chunk if s.scenario in scenarios}
-            future = executor.submit(run_chunk, chunk, needed, want_series)
+            future = executor.submit(run_chunk, chunk, _needed(chunk), want_series)
             in_flight[future] = chunk
+
+    def _needed(chunk):
+        return {s.scenario: scenarios[s.scenario] for s in chunk if s.scenario in scenarios}
 
     bar = tqdm(total=total, initial=len(report.skipped), unit="run", desc=desc, disable=quiet,
                file=sys.stderr, dynamic_ncols=True, smoothing=0.1)
@@ -432,12 +484,23 @@ def _drive(executor, n_workers, todo, scenarios, store, report, chunk_size, want
                 try:
                     result = future.result()
                     rows, series = result["rows"], result["series"]
-                except Exception:  # the task itself died (worker lost, pickling, ...)
+                except BrokenProcessPool:  # a worker process died (killed, out of memory, os._exit)
+                    broken = True
+                    err = ("a worker process died while running this run (killed, out of memory or "
+                           "exited); it was retried once on its own\n" + traceback.format_exc())
+                    rows = []
+                    for s in chunk:
+                        attempts[s.run_id] = attempts.get(s.run_id, 0) + 1
+                        if attempts[s.run_id] < 2:
+                            retry.append(s)
+                        else:
+                            rows.append(_failed_row(s, err))
+                    series = None
+                    if not rows:
+                        continue
+                except Exception:  # the task itself failed (pickling, lost Dask worker, ...)
                     err = traceback.format_exc()
-                    rows = [{"run_id": s.run_id, "design_point": int(s.design_point), "label": s.label,
-                             "replicate": int(s.replicate), "seed": int(s.seed), "code_version": None,
-                             "state": "failed",
-                             "error": err, "elapsed_s": 0.0} for s in chunk]
+                    rows = [_failed_row(s, err) for s in chunk]
                     series = None
                 store.write_chunk(rows, series)
                 written += 1
@@ -453,6 +516,9 @@ def _drive(executor, n_workers, todo, scenarios, store, report, chunk_size, want
                 bar.update(len(rows))
                 if report.failed:
                     bar.set_postfix(failed=len(report.failed), refresh=False)
+            if broken and not in_flight:
+                executor.restart()
+                broken = False
             submit()
     except BaseException:
         for future in in_flight:

@@ -60,3 +60,13 @@ def flaky(params: dict, seed: int, replicate: int) -> dict[str, float]:
     if replicate == int(params.get("fail_replicate", 1)):
         raise RuntimeError(f"injected failure in replicate {replicate}")
     return {"y": float(replicate) + float(params.get("rescue_capacity", 0.0))}
+
+
+def crash(params: dict, seed: int, replicate: int) -> dict[str, float]:
+    """Kills its own worker process (as the out-of-memory killer would) for replicate
+    ``params['crash_replicate']`` (default 1); otherwise a known value."""
+    if replicate == int(params.get("crash_replicate", 1)):
+        import os
+
+        os._exit(3)
+    return {"y": float(replicate)}

@@ -173,3 +173,15 @@ def test_whole_number_parameters_and_partial_reads(tmp_path):
     one = store.series(metrics=["deaths"], run_ids=[a.run_id])
     assert set(one["run_id"]) == {a.run_id} and set(one["metric"]) == {"deaths"}
     assert list(store.outcomes(run_ids=[c.run_id])["run_id"]) == [c.run_id]
+
+
+def test_a_worker_that_dies_fails_only_its_run(tmp_path):
+    """A run that kills its worker process is retried once alone, then recorded as failed; the pool
+    is restarted and every other run completes."""
+    specs = [RunSpec.make("", {"crash_replicate": 3}, seed=1, replicate=r, model="experiments.toy:crash")
+             for r in range(8)]
+    report = run_batch(specs, tmp_path / "x", workers=2, chunk_size=3, quiet=True)
+    bad = specs[3].run_id
+    assert report.failed == [bad] and "worker process died" in report.errors[bad]
+    assert len(report.done) == 7
+    assert sorted(Store(tmp_path / "x").outcomes()["y"]) == [0.0, 1.0, 2.0, 4.0, 5.0, 6.0, 7.0]
