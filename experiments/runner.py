@@ -34,6 +34,7 @@ from sim.errors import InputError
 
 TARGET_CHUNK_SECONDS = 0.25
 MAX_CHUNK = 500
+MANIFEST_POINTS = 2000  # design points listed in manifest.json (all of them are in plan.parquet)
 COMPACT_EVERY = 512  # chunk files between two compactions of the store
 THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS")
 SEEDING = ("replicate r of every design point uses numpy SeedSequence(seed, spawn_key=(r,)), "
@@ -338,7 +339,8 @@ def _manifest(store: Store, specs: list[RunSpec], scenarios: dict, extra: dict |
             from importlib import metadata
 
             versions[name] = metadata.version(name)
-    points = {int(p["design_point"]): p for p in old.get("design_points", [])}
+    old_points = old.get("design_points", [])
+    points = {int(p["design_point"]): p for p in old_points} if isinstance(old_points, list) else {}
     for s in specs:
         points.setdefault(int(s.design_point), {
             "design_point": int(s.design_point), "label": s.label, "scenario": s.scenario, "model": s.model,
@@ -354,7 +356,8 @@ def _manifest(store: Store, specs: list[RunSpec], scenarios: dict, extra: dict |
         "seeding": SEEDING,
         "replicates": max([*(int(s.replicate) + 1 for s in specs), old.get("replicates", 0)]),
         "models": sorted({*old.get("models", []), *(s.model for s in specs)}),
-        "design_points": [points[k] for k in sorted(points)],
+        "design_points": ([points[k] for k in sorted(points)] if len(points) <= MANIFEST_POINTS else
+                          f"{len(points)} design points: see plan.parquet"),
         "scenario_texts": texts,
         "versions": versions,
         "git": git_commit(),
