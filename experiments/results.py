@@ -15,6 +15,12 @@ HEADLINE = ("deaths", "accidents", "larger_or_worse", "compliance_rate", "hazard
             "inspections", "penalty_cases", "zero_penalty_counties", "enforcement_cost_10k_cny")
 
 
+SHORT = {"deaths": "deaths", "accidents": "accidents", "larger_or_worse": "larger+ acc.",
+         "compliance_rate": "compliance", "hazards_per_enterprise": "hazards/firm", "inspections": "inspections",
+         "penalty_cases": "penalty cases", "zero_penalty_counties": "0-penalty cty/y",
+         "enforcement_cost_10k_cny": "enforce 10k CNY"}
+
+
 def headline_table(outcomes: pd.DataFrame, columns: list[str] | None = None, max_rows: int = 30) -> str:
     """Mean ± 95% half-width over replicates, one line per design point."""
     meta = {"run_id", "design_point", "label", "replicate", "seed"}
@@ -23,7 +29,7 @@ def headline_table(outcomes: pd.DataFrame, columns: list[str] | None = None, max
             c for c in outcomes.columns if c not in meta and "__" not in c][:8]
     if outcomes.empty or not columns:
         return "(no completed runs)"
-    short = {c: (LABELS[c][0].split(" (")[0] if c in LABELS else c)[:16] for c in columns}
+    short = {c: SHORT.get(c, c)[:16] for c in columns}
     width = max(14, *(len(v) + 2 for v in short.values()))
     head = f"{'#':>5}  {'label':<18}{'n':>4}" + "".join(f"{short[c]:>{width}}" for c in columns)
     lines = [head]
