@@ -457,6 +457,8 @@ def build_debrief(ex: Exercise) -> Debrief:
 
 
 def _fmt(x: float, metric: str) -> str:
+    if round(x, {"compliance_rate": 3, "hazards_per_enterprise": 2}.get(metric, 0)) == 0:
+        x = 0.0  # no "-0"
     if metric == "compliance_rate":
         return f"{100 * x:+.1f} pp" if x != 0 else "0"
     if metric == "hazards_per_enterprise":

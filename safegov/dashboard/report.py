@@ -27,6 +27,11 @@ def fmt(v: float, metric: str) -> str:
 
 
 def fmt_diff(v: float, metric: str) -> str:
+    if v != v:  # NaN
+        return "–"
+    digits = {"compliance_rate": 3, "hazards_per_enterprise": 2, "zero_penalty_counties": 1}.get(metric, 0)
+    if round(v, digits) == 0:
+        v = 0.0  # no "-0"
     if metric == "compliance_rate":
         return f"{100 * v:+.1f} pp"
     if metric == "hazards_per_enterprise":
