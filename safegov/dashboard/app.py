@@ -253,7 +253,7 @@ def Debriefing(ex: Exercise, lang: str):  # noqa: N802 - Solara component
         H(t("chance_title", lang))
         if chance is None:
             solara.Button(t("chance", lang, n=CHANCE_REPLICATES), on_click=lambda: set_chance(
-                chance_check(ex, CHANCE_REPLICATES)), classes=["sg-chance-run"])
+                chance_check(ex, CHANCE_REPLICATES)), classes=["sg-chance-run"], style={"align-self": "flex-start"})
         else:
             reps = ", ".join(str(r) for r in chance.replicates)
             solara.HTML(tag="div", classes=["sg-note"], unsafe_innerHTML=html.escape(
