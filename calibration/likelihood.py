@@ -13,6 +13,9 @@ replicate with no accident in the first year does not blow a change up). Then
 - relative_change:  y ~ Normal(100 (a x last / first - 1), tolerance), a = scope_break_adjust;
 - share:            y ~ Normal(numerator / denominator, tolerance).
 
+Predictive draws of a share are clipped to [0, 1] and of a change to >= -100% (the likelihood
+is the unclipped normal density).
+
 A predicted mean is floored at ``MU_FLOOR`` (so a model without any event of a kind still has a
 finite likelihood for one observed event) and a first-year value at ``FIRST_FLOOR``.
 The ABC distance is the weighted root sum of squared standardised residuals.
@@ -176,7 +179,9 @@ def draw_observation(t: Target, comp: np.ndarray, rng: np.random.Generator) -> f
             return float(rng.poisson(mu))
         k = t.dispersion
         return float(rng.negative_binomial(k, k / (k + mu)))
-    return float(rng.normal(pred, float(t.tolerance)))
+    y = float(rng.normal(pred, float(t.tolerance)))
+    # a published share lies in [0, 1] and a change cannot fall below -100%
+    return min(max(y, 0.0), 1.0) if t.observation == "share" else max(y, -100.0)
 
 
 def predictive_interval(t: Target, comp: np.ndarray, level: float = 0.9) -> tuple[float, float]:
@@ -190,4 +195,7 @@ def predictive_interval(t: Target, comp: np.ndarray, level: float = 0.9) -> tupl
         dist = stats.poisson(mu) if t.family == "poisson" else stats.nbinom(t.dispersion, t.dispersion / (t.dispersion + mu))
         return float(dist.ppf(lo_q)), float(dist.ppf(hi_q))
     sd = float(t.tolerance)
-    return float(pred + norm.ppf(lo_q) * sd), float(pred + norm.ppf(hi_q) * sd)
+    lo, hi = float(pred + norm.ppf(lo_q) * sd), float(pred + norm.ppf(hi_q) * sd)
+    if t.observation == "share":
+        return min(max(lo, 0.0), 1.0), min(max(hi, 0.0), 1.0)
+    return max(lo, -100.0), max(hi, -100.0)

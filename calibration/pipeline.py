@@ -18,6 +18,7 @@ Outputs in the output folder::
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import time
@@ -211,6 +212,38 @@ def calibrate(spec: CalibrationSpec, out: str | Path, *, workers: int | None = N
     fit = [i for i, t in enumerate(targets) if t in spec.fit_targets]
     held = {t.name for t in spec.heldout_targets}
     _atomic_csv(out / "targets.csv", targets_table(spec))
+    with _scheduler(scheduler, workers) as address:
+        return _calibrate(spec, out, methods, fit, held, started, workers=workers, scheduler=address, quiet=quiet,
+                          scenario_out=scenario_out, truth=truth, log=log)
+
+
+@contextlib.contextmanager
+def _scheduler(scheduler: str | None, workers: int | None):
+    """``--scheduler local``: one Dask LocalCluster for the whole calibration.
+
+    run_batch would start (and stop) a LocalCluster per batch, and a calibration makes many
+    small batches; it is given the address of this one instead (a thin adapter, no change to
+    experiments/).
+    """
+    if scheduler != "local":
+        yield scheduler
+        return
+    import logging
+
+    from distributed import LocalCluster
+
+    from experiments.runner import THREAD_VARS, default_workers
+
+    cluster = LocalCluster(n_workers=workers or default_workers(), threads_per_worker=1, processes=True,
+                           dashboard_address=None, silence_logs=logging.ERROR, env={v: "1" for v in THREAD_VARS})
+    try:
+        yield cluster.scheduler_address
+    finally:
+        cluster.close()
+
+
+def _calibrate(spec, out, methods, fit, held, started, *, workers, scheduler, quiet, scenario_out, truth, log):
+    targets = spec.targets
     sim = Simulator(targets, scenario=spec.scenario_path, setup=spec.setup, fixed=spec.fixed, seed=spec.seed,
                     store_dir=out / "store", workers=workers, scheduler=scheduler, quiet=quiet,
                     reference_enterprises=spec.reference_enterprises)

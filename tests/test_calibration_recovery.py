@@ -84,6 +84,12 @@ predictive_replicates = 1
     for method in ("abc-smc", "point"):
         assert 0.0 <= summary["methods"][method]["heldout_coverage_90"] <= 1.0
     assert (out / "store" / "abc" / "manifest.json").exists()  # runs went through the runner's store
+    # rerunning the same command resumes from the runner's stores: no new run, same answer
+    before = (out / "parameters.csv").read_text()
+    assert main(["calibrate", str(spec), "--out", str(out), "--scenario-out", str(scenario_out),
+                 "--workers", "0", "--quiet"]) == 0
+    assert json.loads((out / "summary.json").read_text())["model_runs"] == 0
+    assert (out / "parameters.csv").read_text() == before
     calibrated = load_scenario(scenario_out)  # other commands can load it
     assert calibrated.setup.start_year == 2020  # extends tiny.toml: its own setup, fitted behaviour
     assert abs(calibrated.behaviour["base_incident_rate"] - TRUTH["base_incident_rate"]) < 0.003
