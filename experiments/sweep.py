@@ -23,6 +23,7 @@ Example (see experiments/sweep_*.toml)::
     rescue_capacity = [0.2, 0.8]                      # low, high
     fine_level = { low = 0.5, high = 2.0, levels = 4 }
     inspectors_per_county = { values = [10, 25, 50] }
+    optimism = {}                                     # the declared range (safegov levers)
 
 Every problem is one InputError naming the file and key (exit 2 on the command line).
 """
@@ -176,10 +177,10 @@ def _factor_levels(name: str, f, default_levels: int, source: str) -> tuple[list
         if not f.values:
             raise InputError(source, f"{key}.values", "expected at least one value")
         return [_check_value(p, v, source, f"{key}.values") for v in f.values], None
-    if f.low is None or f.high is None:
-        raise InputError(source, key, "expected low and high (or values)")
-    low = _check_value(p, f.low, source, f"{key}.low")
-    high = _check_value(p, f.high, source, f"{key}.high")
+    if (f.low is None) != (f.high is None):
+        raise InputError(source, key, "expected both low and high (or neither, for the declared range)")
+    low = p.low if f.low is None else _check_value(p, f.low, source, f"{key}.low")
+    high = p.high if f.high is None else _check_value(p, f.high, source, f"{key}.high")
     if not low < high:
         raise InputError(source, key, f"expected low < high, got {low:g} and {high:g}")
     return None, (low, high, f.levels or default_levels)

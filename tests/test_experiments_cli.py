@@ -42,6 +42,8 @@ BAD = {
     "missing base": (GOOD.replace(f'base = "{TINY}"', 'base = "nowhere.toml"'), "base", "not found"),
     "bad toml": (GOOD + "\n[[[", None, "not valid TOML"),
     "bad model": ('model = "nosuch.mod:fn"\n' + GOOD, "model", "cannot import"),
+    "half a range": (GOOD.replace("fine_level = { low = 0.5, high = 2.0 }", "fine_level = { low = 0.5 }"),
+                     "factors.fine_level", "both low and high"),
     "bad factor type": (GOOD + 'inspector_skill = "high"\n', "factors.inspector_skill", "expected [low, high]"),
 }
 
@@ -146,3 +148,25 @@ def test_compare_bad_scenario_is_exit_2(tmp_path, capsys):
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "rescue_capacity" in err[0]
     assert not (tmp_path / "o").exists()
+
+
+def test_factorial_and_declared_ranges(tmp_path):
+    from experiments.sweep import load_sweep
+    from sim import params
+
+    spec = tmp_path / "f.toml"
+    spec.write_text(f"""
+base = "{TINY}"
+[design]
+kind = "factorial"
+levels = 2
+[factors]
+optimism = {{}}
+fine_level = {{ low = 0.5, high = 2.0, levels = 4 }}
+rescue_capacity = {{ values = [0.1, 0.9] }}
+""")
+    sweep = load_sweep(spec)
+    assert len(sweep.points) == 2 * 4 * 2 and len(sweep.specs()) == 16
+    p = params.BY_NAME["optimism"]
+    assert {pt["optimism"] for pt in sweep.points} == {p.low, p.high}
+    assert sorted({pt["fine_level"] for pt in sweep.points}) == [0.5, 1.0, 1.5, 2.0]
