@@ -12,7 +12,7 @@ def register(sub) -> None:
     p = sub.add_parser(
         "calibrate", help="fit uncertain parameters to historical figures (ABC-SMC and a CRN point estimate)",
         description="Fit the free uncertain parameters named in SPEC to the targets it names, with ABC-SMC "
-                    "(pyABC) and/or a simulated-likelihood point estimate; write posterior samples, 90%% "
+                    "(pyABC) and/or a simulated-likelihood point estimate; write posterior samples, 90% "
                     "intervals, posterior predictive figures, the held-out check and a calibrated scenario. "
                     "Every model run goes through the experiments runner: rerunning resumes.")
     p.add_argument("spec", type=Path, help="calibration spec (TOML), e.g. calibration/specs/jiangsu.toml")
