@@ -395,18 +395,22 @@ def run_batch(specs, store_dir, *, workers: int | None = None, scheduler: str | 
     scenarios = _check_specs(specs)  # raises InputError before anything is written
 
     store = Store(store_dir)
-    # The executor first: a fork pool launches its workers before this process reads Parquet
-    # (Arrow and DuckDB start thread pools, and forking a threaded process is best avoided).
-    with make_executor(workers, scheduler) as (executor, n_workers, description):
-        store.dir.mkdir(parents=True, exist_ok=True)
-        store.clean()
-        done_before = store.done_ids()
-        todo = [s for s in specs if s.run_id not in done_before]
-        report = BatchReport(Path(store_dir), planned=len(specs), executor=description,
-                             skipped=[s.run_id for s in specs if s.run_id in done_before])
-        store.add_to_plan(specs)
-        store.write_manifest(_manifest(store, specs, scenarios, manifest_extra, description, len(todo)))
-        _drive(executor, n_workers, todo, scenarios, store, report, chunk_size, series, quiet, desc, len(specs))
+    store.dir.mkdir(parents=True, exist_ok=True)
+    store.clean()
+    done_before = store.done_ids()  # single-threaded reads: the pool is forked after this
+    todo = [s for s in specs if s.run_id not in done_before]
+    report = BatchReport(Path(store_dir), planned=len(specs),
+                         skipped=[s.run_id for s in specs if s.run_id in done_before])
+    store.add_to_plan(specs)
+    if not todo:  # nothing to run: no executor to start
+        report.executor = "nothing to run"
+        store.write_manifest(_manifest(store, specs, scenarios, manifest_extra, report.executor, 0))
+    else:
+        with make_executor(workers, scheduler) as (executor, n_workers, description):
+            report.executor = description
+            store.write_manifest(_manifest(store, specs, scenarios, manifest_extra, description, len(todo)))
+            _drive(executor, n_workers, todo, scenarios, store, report, chunk_size, series, quiet, desc,
+                   len(specs))
     store.compact()
     store.write_duckdb()
     report.versions = _versions_of(store, {s.run_id for s in specs})

@@ -87,7 +87,7 @@ def _read_tables(files: list[Path], columns: list[str] | None = None) -> pa.Tabl
 
 def _read_some(path: Path, columns: list[str]) -> pa.Table:
     names = pq.read_schema(path).names
-    return pq.read_table(path, columns=[c for c in columns if c in names])
+    return pq.read_table(path, columns=[c for c in columns if c in names], use_threads=False, pre_buffer=False)
 
 
 class Store:
