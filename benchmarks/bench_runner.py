@@ -101,7 +101,7 @@ def main() -> None:
     from distributed import LocalCluster
 
     t_local, _ = timed_batch(noop_specs(1, "startup"), workers=2, scheduler="local")
-    cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+    cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
                            silence_logs=logging.ERROR)
     EXECUTORS["dask-2"] = {"scheduler": cluster.scheduler_address}
     load = os.getloadavg()

@@ -278,7 +278,7 @@ def make_executor(workers: int | None = None, scheduler: str | None = None):
 
     if scheduler == "local":
         n = workers or default_workers()
-        cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
+        cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0",
                                silence_logs=logging.ERROR, env={v: "1" for v in THREAD_VARS})
         client = Client(cluster)
         desc = f"Dask LocalCluster, {n} workers"

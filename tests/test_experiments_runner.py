@@ -93,21 +93,28 @@ def _frames(store_dir):
 
 def test_pool_and_dask_localcluster_store_identical_results(tmp_path):
     specs = replicate_specs([(TINY, "base", {}), (TINY, "fines", {"fine_level": 3.0})], 3, 21, setup=SMALL)
+    import logging
+
+    from distributed import LocalCluster
+
     reports = {}
-    for name, kwargs in {"inprocess": {"workers": 0}, "pool": {"workers": 2, "chunk_size": 2},
-                         "dask": {"workers": 2, "scheduler": "local"}}.items():
-        reports[name] = run_batch(specs, tmp_path / name, quiet=True, **kwargs)
-        assert reports[name].ok and len(reports[name].done) == 6, name
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
+                      silence_logs=logging.ERROR) as cluster:  # an "existing cluster" for --scheduler tcp://
+        for name, kwargs in {"inprocess": {"workers": 0}, "pool": {"workers": 2, "chunk_size": 2},
+                             "dask": {"workers": 2, "scheduler": "local"},
+                             "dask-tcp": {"scheduler": cluster.scheduler_address, "chunk_size": 1}}.items():
+            reports[name] = run_batch(specs, tmp_path / name, quiet=True, **kwargs)
+            assert reports[name].ok and len(reports[name].done) == 6, name
     versions = set().union(*(r.versions for r in reports.values()))
     if len(versions) > 1:  # only in a tree whose model is being edited while the test runs
         pytest.skip(f"the model source changed during the test ({versions})")
     ref_out, ref_series = _frames(tmp_path / "inprocess")
     assert len(ref_out) == 6 and len(ref_series) > 0
-    for name in ("pool", "dask"):
+    for name in ("pool", "dask", "dask-tcp"):
         out, series = _frames(tmp_path / name)
         pdt.assert_frame_equal(out, ref_out)
         pdt.assert_frame_equal(series, ref_series)
-    assert "LocalCluster" in reports["dask"].executor
+    assert "LocalCluster" in reports["dask"].executor and "tcp://" in reports["dask-tcp"].executor
 
 
 def test_failing_run_is_recorded_and_the_rest_complete(tmp_path):
