@@ -92,4 +92,12 @@ def describe(store: Store, max_failures: int = 10) -> str:
     lines.append("")
     lines.append("mean ± 95% CI half-width over replicates:")
     lines.append(headline_table(store.outcomes()))
+    comparison = store.dir / "comparison.csv"
+    if comparison.exists():
+        from experiments.compare import HEADLINE as COMPARE_HEADLINE
+        from experiments.compare import short_table
+
+        table = pd.read_csv(comparison)
+        lines += ["", "paired effects against the base (comparison.csv):",
+                  short_table(table, [m for m in COMPARE_HEADLINE if m in set(table["metric"])])]
     return "\n".join(lines)

@@ -139,6 +139,9 @@ def test_compare_end_to_end(tmp_path, capsys):
     assert main(argv) == 0
     assert "0 runs done, 0 failed, 6 already done" in capsys.readouterr().out
     pd.testing.assert_frame_equal(pd.read_csv(out / "comparison.csv"), table)
+    assert main(["results", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "6 done, 0 failed, 0 missing" in text and "paired effects against the base" in text
 
 
 def test_compare_bad_scenario_is_exit_2(tmp_path, capsys):
