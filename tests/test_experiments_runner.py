@@ -20,7 +20,9 @@ TINY = str(SCENARIOS / "tiny.toml")
 SMALL = {"agents": 200, "months": 12}
 # Forking a pytest process that already ran Arrow, DuckDB or Dask (threads) warns; the CLI forks first.
 pytestmark = pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
-NO_FEEDBACK = {"campaign_jump": 0.0, "campaign_closure": 0.0}
+# Every feedback of accident grades on later draws: committee jumps, campaign closures,
+# closure after a serious accident and investigations (see docs/ODD.md section 9).
+NO_FEEDBACK = {"campaign_jump": 0.0, "campaign_closure": 0.0, "accident_closure": 0.0, "investigation_exposure": 0.0}
 
 
 def test_run_id_is_stable_and_order_free():
