@@ -93,3 +93,18 @@ def test_pawn_median_matches_salib():
     ours = pawn_median(X, y, 10)
     theirs = salib_pawn.analyze(problem, X, y, S=10)["median"]
     np.testing.assert_allclose(ours, theirs, atol=1e-12)
+
+
+def test_morris_noise_floor_flags_dead_factors():
+    """With seed noise, a dead factor's mu* is not 0 but the noise floor; it is not called influential."""
+    from experiments.sensitivity.sampling import sample
+
+    problem = {"num_vars": 4, "names": ["a", "b", "dead1", "dead2"], "bounds": [[0, 1]] * 4}
+    X = sample("morris", problem, 200, 3)
+    rng = np.random.default_rng(0)
+    Y = 5 * X[:, [0]] + 0.2 * X[:, [1]] + 2.0 * rng.standard_normal((len(X), 3))
+    a = analyse_output("y", "morris", problem, X, Y, seed=1, num_resamples=100)
+    floor = a.summary["mu_star_noise_floor"]
+    mu = a.table[a.table["index"] == "mu_star"].set_index("factor")["value"]
+    assert mu["dead1"] == pytest.approx(floor, rel=0.3) and mu["dead2"] == pytest.approx(floor, rel=0.3)
+    assert a.summary["top_factors"] == "a"

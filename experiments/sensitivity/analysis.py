@@ -200,7 +200,8 @@ def analyse_output(output: str, method: str, problem: dict, X: np.ndarray, Y: np
     rank = {f: i + 1 for i, f in enumerate(m["factor"])}
     table["rank"] = [rank[f] if ix == main else np.nan for f, ix in zip(table.factor, table["index"], strict=True)]
 
-    summary, warn = _judge(method, m, table, yu, half is not None)
+    floor = morris_noise_floor(Yu, num_levels) if method == "morris" else np.nan
+    summary, warn = _judge(method, m, table, yu, half is not None, floor)
     summary.update({"output": output, "method": method, "points": len(X), "points_used": int(rows.sum()),
                     "replicates": R, "runs": int(Y.size), "failed_runs": int(np.isnan(Y).sum()),
                     "mean": float(np.nanmean(Y)) if np.isfinite(Y).any() else np.nan,
@@ -208,11 +209,35 @@ def analyse_output(output: str, method: str, problem: dict, X: np.ndarray, Y: np
     return OutputAnalysis(output, method, table, summary, notes + warn)
 
 
-def influential(method: str, main: pd.DataFrame) -> pd.DataFrame:
-    """Rows of the main index (sorted) whose effect is distinguishable from none."""
+def morris_noise_floor(Y: np.ndarray, num_levels: int) -> float:
+    """The mu* a factor with no effect gets from the seed alone.
+
+    An elementary effect of replicate means is (mean_j - mean_i) / delta; for a dead factor the
+    difference is the point-specific seed noise of two means, N(0, 2 s2_e / R), so
+    E|EE| = sqrt(2/pi) sqrt(2 s2_e / R) / delta, with s2_e the own-seed variance
+    (experiments.sensitivity.noise) and delta = num_levels / (2 (num_levels - 1)).
+    """
+    from experiments.sensitivity.noise import decompose
+
+    R = Y.shape[1]
+    s2_e = decompose(Y)["var_own_seed"]
+    if R < 2 or not np.isfinite(s2_e):
+        return float("nan")
+    delta = num_levels / (2.0 * (num_levels - 1))
+    return float(np.sqrt(2.0 / np.pi) * np.sqrt(2.0 * s2_e / R) / delta)
+
+
+def influential(method: str, main: pd.DataFrame, noise_floor: float = float("nan")) -> pd.DataFrame:
+    """Rows of the main index (sorted) whose effect is distinguishable from none.
+
+    Morris: mu* at least a tenth of the largest, its CI above 5% of the largest and above the
+    seed-noise floor (``morris_noise_floor``); Sobol': ST >= 0.02 with its CI above 0; PAWN: the
+    CI above the dummy factor's level.
+    """
     if method == "morris":
         top = main["value"].max()
-        keep = (main["low"] > 0.05 * top) & (main["value"] >= 0.1 * top) if top > 0 else main["value"] > 1e300
+        bar = max(0.05 * top, noise_floor if np.isfinite(noise_floor) else 0.0)
+        keep = (main["low"] > bar) & (main["value"] >= 0.1 * top) if top > 0 else main["value"] > 1e300
     elif method == "sobol":
         keep = (main["low"] > 0.0) & (main["value"] >= 0.02)
     else:
@@ -221,10 +246,12 @@ def influential(method: str, main: pd.DataFrame) -> pd.DataFrame:
 
 
 def _judge(method: str, m: pd.DataFrame, table: pd.DataFrame, y: np.ndarray,
-           have_half: bool) -> tuple[dict, list[str]]:
+           have_half: bool, noise_floor: float = float("nan")) -> tuple[dict, list[str]]:
     """Convergence, rankability and the influential factors, with warnings in plain words."""
     warn: list[str] = []
     summary: dict = {}
+    if method == "morris":
+        summary["mu_star_noise_floor"] = noise_floor
     constant = bool(np.nanmax(y) - np.nanmin(y) <= 1e-12 * max(1.0, abs(float(np.nanmax(y)))))
     summary["constant"] = constant
     if method == "pawn":
@@ -237,7 +264,7 @@ def _judge(method: str, m: pd.DataFrame, table: pd.DataFrame, y: np.ndarray,
         summary.update(top_factors="", influential=0, rankable=False, converged=np.nan,
                        convergence_max_diff=np.nan, top_same_half=np.nan)
         return summary, warn
-    infl = influential(method, m)
+    infl = influential(method, m, noise_floor)
     summary["influential"] = len(infl)
     summary["top_factors"] = ";".join(infl["factor"].head(3))
     # Rankability: is the top factor's CI clear of the second's?

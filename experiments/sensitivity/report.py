@@ -90,6 +90,11 @@ def figure(analysis: OutputAnalysis, path: Path) -> Path:
         xmax = float(np.nanmax(mu["value"] + np.nan_to_num(mu["conf"]))) * 1.08 or 1.0
         ymax = float(np.nanmax(sg["value"])) * 1.15 or 1.0
         ax.plot([0, xmax], [0, xmax], ls=":", color="#999", lw=1, label="σ = μ*")
+        floor = analysis.summary.get("mu_star_noise_floor", float("nan"))
+        if np.isfinite(floor) and floor > 0:
+            ax.axvline(floor, ls="--", color="#e6550d", lw=1,
+                       label=label("seed-noise floor of μ*", "随机噪声下限"))
+        ax.legend(frameon=False, loc="upper left", fontsize=8)
         ax.set_xlim(0, xmax)
         ax.set_ylim(0, ymax)
         ax.set_xlabel(label("μ* (mean |elementary effect|)", "基本效应绝对值均值"))
@@ -146,7 +151,7 @@ def _sentences(a: OutputAnalysis, spec: SensitivitySpec) -> tuple[str, str]:
     if s.get("constant"):
         return (f"**{title}** did not vary over the design, so nothing can be said about it at this scale.",
                 f"**{title}** 在本设计中没有变化，无法判断影响因素（请加大规模）。")
-    infl = influential(a.method, m)
+    infl = influential(a.method, m, s.get("mu_star_noise_floor", float("nan")))
     none = m[~m["factor"].isin(infl["factor"])]
     idx = MAIN_INDEX[a.method]
     if len(infl):
@@ -155,13 +160,15 @@ def _sentences(a: OutputAnalysis, spec: SensitivitySpec) -> tuple[str, str]:
         en = f"**{title}**: the {what} that matter most are " + _join(names) + f" ({idx} ± 95% CI)."
         zh = f"**{title}**：影响最大的{what_zh}依次为" + "、".join(str(r["zh"] or r["label"]) for _, r in top.iterrows()) + "。"
     else:
-        en = f"**{title}**: no {what[:-1]} has an effect distinguishable from zero at this sample size."
+        en = (f"**{title}**: no {what[:-1]} has an effect distinguishable from zero (or from the seed noise) "
+              "at this sample size.")
         zh = f"**{title}**：在当前样本量下，没有{what_zh}的影响可与零区分。"
-    if len(none):
+    if len(none) and len(infl):
         shown = list(none["label"].head(6))
         more = f" and {len(none) - 6} more" if len(none) > 6 else ""
         lead, lead_zh = {
-            "morris": ("Small or no effect (μ* below a tenth of the largest, or not distinguishable from 0)",
+            "morris": ("Small or no effect (μ* below a tenth of the largest, or not distinguishable from the "
+                       "seed-noise floor)",
                        "影响很小或无影响"),
             "sobol": ("No detectable effect (ST not distinguishable from 0, or below 0.02)", "未见可检测影响"),
             "pawn": ("No effect above the dummy factor's level", "未超过虚拟因子水平"),
@@ -304,6 +311,8 @@ def write_report(out: Path, spec: SensitivitySpec, analyses: list[OutputAnalysis
                  f"top factors separable 可排序: {s.get('rankable')}")
         if method == "pawn":
             noise += f"; dummy-factor level 虚拟因子水平: {_fmt(s.get('pawn_null'))}"
+        if method == "morris" and np.isfinite(s.get("mu_star_noise_floor", float("nan"))):
+            noise += f"; μ* a dead factor gets from the seed alone 随机噪声下限: {_fmt(s['mu_star_noise_floor'])}"
         blocks.append(("p", noise))
         blocks.append(("img", figs[a.output]))
 
