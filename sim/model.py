@@ -78,6 +78,7 @@ class SafetyModel(mesa.Model):
         self.by_county = SegmentSum(self.firms.county, jur.n_counties)
         self.by_grid = SegmentSum(self.firms.grid, jur.n_grids)
         self.agents_per_grid = self.by_grid.counts
+        self.grids_per_county = np.bincount(jur.grid_county, minlength=jur.n_counties)
         self.next_uid = setup.agents
 
         self.committees = committees.Committees(
@@ -243,7 +244,7 @@ class SafetyModel(mesa.Model):
         sanctions.fade(firms, bh)
         leniency.decay_ties(firms, bh)
         leniency.rotate(firms, lv, len(self.inspector_county), stream("committees"))
-        self._record_stocks(priority, is_regulated)
+        self._record_stocks(lv, priority, is_regulated)
         if recording:
             self.datacollector.collect(self)
         if month >= self.months:
@@ -346,25 +347,27 @@ class SafetyModel(mesa.Model):
         t.add("campaign_closures", county[closed_campaign], m)
         t.add("remediation_closures", county[closed_remediation], m)
         t.add("accident_closures", county[closed_accident], m)
-        jur = self.jurisdiction
-        n_ins = np.bincount(ic, minlength=jur.n_counties) * m
-        n_cross = np.bincount(ic[insp.cross], minlength=jur.n_counties) * m
-        chem = np.bincount(county, (firms.sector == S.CHEMICALS) * m, jur.n_counties)
+        self._slot_flows = (patrol.visited, patrol.reported, trained)
+
+    def _record_costs(self, lv) -> None:
+        """Enforcement cost per county this month [10k CNY] from the recorded counts (sim/costs.py)."""
+        t = self.tally
+        row = t.data[t.month_index]
+        local = row[:, INDEX["inspections"]] - row[:, INDEX["inspections_cross_region"]]
         cost = (
             lv["inspectors_per_county"] * costs.INSPECTOR_MONTH
-            + (n_ins - n_cross) * costs.INSPECTION
-            + n_cross * costs.CROSS_REGION_INSPECTION
-            + lv["grid_workers_per_grid"] * np.bincount(jur.grid_county, minlength=jur.n_counties) * costs.GRID_WORKER_MONTH
+            + local * costs.INSPECTION
+            + row[:, INDEX["inspections_cross_region"]] * costs.CROSS_REGION_INSPECTION
+            + lv["grid_workers_per_grid"] * self.grids_per_county * costs.GRID_WORKER_MONTH
             + lv["informatisation"] * costs.INFORMATISATION_COUNTY_MONTH
             + lv["data_sharing"] * costs.DATA_SHARING_COUNTY_MONTH
-            + lv["chem_platform"] * chem * costs.CHEM_PLATFORM_FIRM_MONTH
-            + np.bincount(county, trained * m, jur.n_counties) * costs.TRAINING
+            + lv["chem_platform"] * row[:, INDEX["chemical_enterprises"]] * costs.CHEM_PLATFORM_FIRM_MONTH
+            + row[:, INDEX["trained"]] * costs.TRAINING
             + lv["rescue_capacity"] * costs.RESCUE_COUNTY_MONTH
         )
         t.set("enforcement_cost_10k_cny", cost)
-        self._slot_flows = (patrol.visited, patrol.reported, trained)
 
-    def _record_stocks(self, priority, is_regulated) -> None:
+    def _record_stocks(self, lv, priority, is_regulated) -> None:
         t, firms, m = self.tally, self.firms, self.firms_per_agent
         if t.month_index < 0:
             return
@@ -383,6 +386,7 @@ class SafetyModel(mesa.Model):
         ):
             t.add_slots(name, values, m)
         t.set("enterprises", self.by_county.counts * m)
+        self._record_costs(lv)
         t.set("committee_priority", priority)
         row = t.data[t.month_index].sum(axis=0)
         self.last_month = {name: float(row[i]) for name, i in INDEX.items()}

@@ -9,7 +9,8 @@ enforcement, 运动式执法), by campaign_jump x (1 - 0.5 rule_of_law): rule of
 swings. County jump weights by grade: larger 1, major 1.5, especially major 2; cities react to
 larger accidents by half and to major ones fully; the province reacts to major-or-worse ones.
 The priority that drives a county's enforcement is 0.5 county + 0.3 city + 0.2 province.
-A major-or-worse accident also opens a 12-month sector campaign (campaigns.py).
+A major-or-worse accident also opens a 12-month sector campaign (campaigns.py) unless
+campaign_jump is 0 (no campaign-style reaction at all).
 """
 
 from __future__ import annotations
@@ -58,7 +59,7 @@ class Committees:
         city_w = np.where(grade[serious] >= 2, 1.0, 0.5) * w
         np.add.at(self.city, self.county_city[c], jump * city_w)
         major = grade[serious] >= 2
-        if major.any():
+        if major.any() and jump > 0:  # campaign_jump = 0 switches campaign-style reactions off
             self.province += jump * w[major].max()
             self.campaign_months[np.unique(sector[serious][major])] = CAMPAIGN_MONTHS
         for p in (self.province, self.city, self.county):
