@@ -37,7 +37,6 @@
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 from typing import Literal
 
@@ -45,7 +44,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from calibration.targets import Target, _first_error, load_targets
 from sim import params
-from sim.errors import InputError
+from sim.errors import InputError, read_toml
 from sim.scenario import SETUP_KEYS, Scenario, load_scenario
 
 METHODS = ("abc-smc", "point")
@@ -165,14 +164,7 @@ def load_spec(path: str | Path, *, allow_recalled: bool | None = None) -> Calibr
     """Read and validate a spec, its scenario and its targets (InputError, one line)."""
     path = Path(path)
     source = str(path)
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(source, None, "file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(source, None, f"cannot read file ({exc.__class__.__name__})") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(source, None, f"not valid TOML ({exc})") from None
+    raw, _ = read_toml(path, source)
     try:
         spec = _Spec(**raw)
     except ValidationError as exc:

@@ -36,7 +36,6 @@ national-to-provincial share), which ``assumption`` must justify. Every target n
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -44,7 +43,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from calibration import data as refdata
-from sim.errors import InputError
+from sim.errors import InputError, read_toml
 from sim.metrics import FLOW, RATIO, STOCK
 
 OBSERVATIONS = ("count", "relative_change", "share")
@@ -301,16 +300,7 @@ def load_targets(path: str | Path, *, allow_recalled: bool = False) -> list[Targ
     """Read and validate a targets file (raises sim.errors.InputError, one line)."""
     path = Path(path)
     source = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(source, None, "file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(source, None, f"cannot read file ({exc.__class__.__name__})") from None
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(source, None, f"not valid TOML ({exc})") from None
+    raw, _ = read_toml(path, source)
     return parse_targets(raw, source, allow_recalled=allow_recalled)
 
 

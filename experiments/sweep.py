@@ -33,7 +33,6 @@ from __future__ import annotations
 import csv
 import difflib
 import itertools
-import tomllib
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -42,7 +41,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, Valid
 
 from experiments.spec import RunSpec
 from sim import params as sim_params
-from sim.errors import InputError
+from sim.errors import InputError, read_toml
 from sim.scenario import SCENARIO_DIR, SETUP_KEYS, load_scenario
 
 Number = StrictInt | StrictFloat
@@ -277,13 +276,7 @@ def load_sweep(path: str | Path) -> Sweep:
     """Read and validate a sweep spec; raises InputError (one line) on any problem."""
     path = Path(path)
     source = str(path)
-    if not path.exists():
-        raise InputError(source, None, "file not found")
-    text = path.read_text(encoding="utf-8")
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(source, None, f"not valid TOML: {exc}") from None
+    data, text = read_toml(path, source)
     try:
         raw = SweepFile(**data)
     except ValidationError as exc:

@@ -19,3 +19,23 @@ class InputError(Exception):
 
 class ScenarioError(InputError):
     """A scenario file is malformed."""
+
+
+def read_toml(path, source: str | None = None, error: type[InputError] = InputError) -> tuple[dict, str]:
+    """Parse a TOML file; any problem (missing, unreadable, not UTF-8, bad TOML) is one
+    ``error(source, None, ...)`` naming the file. Returns (data, text)."""
+    import tomllib
+    from pathlib import Path
+
+    path = Path(path)
+    source = source or str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise error(source, None, "file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise error(source, None, f"cannot read file ({exc.__class__.__name__}: {exc})") from None
+    try:
+        return tomllib.loads(text), text
+    except tomllib.TOMLDecodeError as exc:
+        raise error(source, None, f"not valid TOML ({exc})") from None

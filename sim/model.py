@@ -7,6 +7,7 @@ state is a struct of arrays (``self.firms``); the Mesa ``Enterprise`` agents are
 from __future__ import annotations
 
 import gc
+from dataclasses import dataclass
 
 import mesa
 import numpy as np
@@ -36,6 +37,25 @@ from sim.rollup import SegmentSum
 from sim.scenario import Scenario, default_scenario
 from sim.state import FLOAT
 from sim.streams import Streams
+
+
+@dataclass
+class MonthOutcome:
+    """What one month's mechanisms produced, for the metrics (counts are per agent or event)."""
+
+    trained: np.ndarray
+    events: accidents.Events
+    assessed: severity.Assessed
+    minor_by_county: np.ndarray
+    near_by_county: np.ndarray
+    near_reported_by_county: np.ndarray
+    patrol: grid.Patrol
+    insp: inspection.Inspections
+    sanc: sanctions.Sanctions
+    exposed: np.ndarray
+    closed_campaign: np.ndarray
+    closed_remediation: np.ndarray
+    closed_accident: np.ndarray
 
 
 class SafetyModel(mesa.Model):
@@ -219,9 +239,7 @@ class SafetyModel(mesa.Model):
         demo_rng = stream("demography")
         exit_draws = demo_rng.random(firms.n, dtype=FLOAT)
         closed_accident = demography.close_after_accidents(firms, events.slot, assessed.grade, bh, demo_rng.random(len(events)))
-        self._record(
-            lv,
-            priority,
+        out = MonthOutcome(
             trained,
             events,
             assessed,
@@ -236,6 +254,7 @@ class SafetyModel(mesa.Model):
             closed_remediation,
             closed_accident,
         )
+        self._record(lv, out)
         leaving = demography.exits(firms, bh, exit_draws)
         self._replace(leaving, stream("entry"))
         self.tally.add("exits", firms.county[leaving], m)
@@ -244,7 +263,7 @@ class SafetyModel(mesa.Model):
         sanctions.fade(firms, bh)
         leniency.decay_ties(firms, bh)
         leniency.rotate(firms, lv, len(self.inspector_county), stream("committees"))
-        self._record_stocks(lv, priority, is_regulated)
+        self._record_stocks(lv, priority, is_regulated, out)
         if recording:
             self.datacollector.collect(self)
         if month >= self.months:
@@ -277,77 +296,59 @@ class SafetyModel(mesa.Model):
         )
 
     # ----------------------------------------------------------------------------- metrics
-    def _record(
-        self,
-        lv,
-        priority,
-        trained,
-        events,
-        assessed,
-        minor_c,
-        near_c,
-        near_reported_c,
-        patrol,
-        insp,
-        sanc,
-        exposed,
-        closed_campaign,
-        closed_remediation,
-        closed_accident,
-    ) -> None:
+    def _record(self, lv, out: MonthOutcome) -> None:
         t, firms, m = self.tally, self.firms, self.firms_per_agent
         if t.month_index < 0:
             return
         county = firms.county
-        ev_c = county[events.slot]
-        if len(events):
+        ev_c = county[out.events.slot]
+        if len(out.events):
             self.events.append(
                 {
-                    "month": np.full(len(events), self.month, dtype=np.int32),
+                    "month": np.full(len(out.events), self.month, dtype=np.int32),
                     "county": ev_c,
-                    "sector": firms.sector[events.slot],
-                    "size": firms.size[events.slot],
-                    "major_hazard": firms.major_hazard[events.slot],
-                    "cause": events.cause,
-                    "deaths": assessed.deaths,
-                    "serious_injuries": assessed.injuries,
-                    "direct_loss_10k_cny": assessed.loss,
-                    "deaths_saved": assessed.deaths_saved,
-                    "grade": assessed.grade,
-                    "firm_uid": firms.uid[events.slot],
+                    "sector": firms.sector[out.events.slot],
+                    "size": firms.size[out.events.slot],
+                    "major_hazard": firms.major_hazard[out.events.slot],
+                    "cause": out.events.cause,
+                    "deaths": out.assessed.deaths,
+                    "serious_injuries": out.assessed.injuries,
+                    "direct_loss_10k_cny": out.assessed.loss,
+                    "deaths_saved": out.assessed.deaths_saved,
+                    "grade": out.assessed.grade,
+                    "firm_uid": firms.uid[out.events.slot],
                 }
             )
         t.add("accidents", ev_c)
-        t.add("deaths", ev_c, assessed.deaths)
-        t.add("serious_injuries", ev_c, assessed.injuries)
-        t.add("direct_loss_10k_cny", ev_c, assessed.loss)
-        t.add("deaths_saved", ev_c, assessed.deaths_saved)
+        t.add("deaths", ev_c, out.assessed.deaths)
+        t.add("serious_injuries", ev_c, out.assessed.injuries)
+        t.add("direct_loss_10k_cny", ev_c, out.assessed.loss)
+        t.add("deaths_saved", ev_c, out.assessed.deaths_saved)
         for g, name in enumerate(("accidents_general", "accidents_larger", "accidents_major", "accidents_especially_major")):
-            t.add(name, ev_c[assessed.grade == g])
-        t.add("accidents_larger_or_worse", ev_c[assessed.grade >= 1])
+            t.add(name, ev_c[out.assessed.grade == g])
+        t.add("accidents_larger_or_worse", ev_c[out.assessed.grade >= 1])
         for c, name in enumerate(("accidents_human", "accidents_combined", "accidents_unavoidable")):
-            t.add(name, ev_c[events.cause == c])
-        t.set("minor_injuries", minor_c)
-        t.set("near_misses", near_c)
-        t.set("near_misses_reported", near_reported_c)
-        ic = county[insp.slots]
+            t.add(name, ev_c[out.events.cause == c])
+        t.set("minor_injuries", out.minor_by_county)
+        t.set("near_misses", out.near_by_county)
+        t.set("near_misses_reported", out.near_reported_by_county)
+        ic = county[out.insp.slots]
         t.add("inspections", ic, m)
-        t.add("inspected_accident_risk", ic, self.accident_rate[insp.slots] * m)
-        t.add("inspections_formal", ic[insp.formal], m)
-        t.add("inspections_cross_region", ic[insp.cross], m)
-        t.add("violations_detected", ic[insp.detected], m)
-        t.add("violations_let_off", ic[insp.let_off], m)
-        t.add("rectification_orders", county[sanc.rectification], m)
-        t.add("penalty_cases", county[sanc.penalty_cases], m)
-        t.add("fines_10k_cny", county[sanc.penalty_cases], sanc.fines_10k_cny * m)
-        t.add("suspensions", county[sanc.suspended], m)
-        t.add("licence_revocations", county[sanc.revoked], m)
-        t.add("blacklistings", county[sanc.listed], m)
-        t.set("collusion_exposed", exposed)
-        t.add("campaign_closures", county[closed_campaign], m)
-        t.add("remediation_closures", county[closed_remediation], m)
-        t.add("accident_closures", county[closed_accident], m)
-        self._slot_flows = (patrol.visited, patrol.reported, trained)
+        t.add("inspected_accident_risk", ic, self.accident_rate[out.insp.slots] * m)
+        t.add("inspections_formal", ic[out.insp.formal], m)
+        t.add("inspections_cross_region", ic[out.insp.cross], m)
+        t.add("violations_detected", ic[out.insp.detected], m)
+        t.add("violations_let_off", ic[out.insp.let_off], m)
+        t.add("rectification_orders", county[out.sanc.rectification], m)
+        t.add("penalty_cases", county[out.sanc.penalty_cases], m)
+        t.add("fines_10k_cny", county[out.sanc.penalty_cases], out.sanc.fines_10k_cny * m)
+        t.add("suspensions", county[out.sanc.suspended], m)
+        t.add("licence_revocations", county[out.sanc.revoked], m)
+        t.add("blacklistings", county[out.sanc.listed], m)
+        t.set("collusion_exposed", out.exposed)
+        t.add("campaign_closures", county[out.closed_campaign], m)
+        t.add("remediation_closures", county[out.closed_remediation], m)
+        t.add("accident_closures", county[out.closed_accident], m)
 
     def _record_costs(self, lv) -> None:
         """Enforcement cost per county this month [10k CNY] from the recorded counts (sim/costs.py)."""
@@ -367,15 +368,14 @@ class SafetyModel(mesa.Model):
         )
         t.set("enforcement_cost_10k_cny", cost)
 
-    def _record_stocks(self, lv, priority, is_regulated) -> None:
+    def _record_stocks(self, lv, priority, is_regulated, out: MonthOutcome) -> None:
         t, firms, m = self.tally, self.firms, self.firms_per_agent
         if t.month_index < 0:
             return
-        visited, reported, trained = self._slot_flows
         for name, values in (
-            ("grid_visits", visited),
-            ("grid_reports", reported),
-            ("trained", trained),
+            ("grid_visits", out.patrol.visited),
+            ("grid_reports", out.patrol.reported),
+            ("trained", out.trained),
             ("compliance_cost_10k_cny", firms.safety_cost * firms.investment),
             ("compliant_enterprises", firms.compliant),
             ("hidden_hazards", firms.hazards),

@@ -30,7 +30,6 @@ the parent's. Every problem is reported as one ``ScenarioError`` naming the file
 from __future__ import annotations
 
 import difflib
-import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Annotated, Any
@@ -38,7 +37,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, ValidationError, create_model
 
 from sim import params
-from sim.errors import ScenarioError
+from sim.errors import ScenarioError, read_toml
 
 TOP_LEVEL_KEYS = ("extends", "name", "title", "title_zh", "description", "setup", "levers", "behaviour", "schedule")
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
@@ -252,16 +251,7 @@ def _validate_schedule(raw: Any, source: str, start_year: int | None) -> list[di
 
 
 def _read_toml(path: Path, source: str) -> tuple[dict, str]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError(source, None, "file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError(source, None, f"cannot read file ({exc.__class__.__name__}: {exc})") from None
-    try:
-        return tomllib.loads(text), text
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(source, None, f"not valid TOML ({exc})") from None
+    return read_toml(path, source, ScenarioError)
 
 
 def _display(path: Path) -> str:

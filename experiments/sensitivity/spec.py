@@ -36,7 +36,6 @@ from __future__ import annotations
 import importlib
 import math
 import re
-import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
@@ -44,7 +43,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, Valid
 
 from experiments.sensitivity.problem import Factor, declared_factor
 from sim import params
-from sim.errors import InputError
+from sim.errors import InputError, read_toml
 from sim.jurisdiction import REGIONS
 
 METHODS = ("morris", "sobol", "pawn")
@@ -381,14 +380,5 @@ def load_spec(path: str | Path, **overrides) -> SensitivitySpec:
     """Read and validate a spec file; raises InputError (one line naming file and key)."""
     path = Path(path)
     source = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(source, None, "file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(source, None, f"cannot read file ({exc.__class__.__name__})") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(source, None, f"not valid TOML ({exc})") from None
+    data, _ = read_toml(path, source)
     return build_spec(data, source, path.parent, **overrides)
