@@ -97,14 +97,6 @@ class Jurisdiction:
     def n_grids(self) -> int:
         return len(self.grid_county)
 
-    @property
-    def county_region(self) -> np.ndarray:
-        return self.city_region[self.county_city]
-
-    @property
-    def grid_city(self) -> np.ndarray:
-        return self.county_city[self.grid_county]
-
     def grid_node(self, grid: int) -> str:
         county = self.counties[self.grid_county[grid]]
         first = int(np.searchsorted(self.grid_county, self.grid_county[grid]))

@@ -13,8 +13,6 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pandas as pd
-
 from sim.provenance import git_commit, package_versions
 from sim.run import RunResult
 
@@ -27,10 +25,6 @@ def _atomic(path: Path, write) -> None:
     finally:
         if tmp.exists():
             tmp.unlink()
-
-
-def write_json(path: Path, data: dict) -> None:
-    _atomic(path, lambda p: p.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"))
 
 
 def manifest(result: RunResult) -> dict:
@@ -75,7 +69,3 @@ def write_run(result: RunResult, out_dir: Path, figures: bool = True) -> list[Pa
 
         written += run_figures(result, out_dir)
     return written
-
-
-def read_monthly(path: Path) -> pd.DataFrame:
-    return pd.read_parquet(path)

@@ -11,7 +11,7 @@ from sim import sectors as S
 from sim.jurisdiction import REGIONS
 from sim.mechanisms.accidents import CAUSES
 from sim.mechanisms.grading import GRADES
-from sim.metrics import tidy_annual, tidy_monthly
+from sim.metrics import INDEX, tidy_annual, tidy_monthly
 from sim.model import SafetyModel
 from sim.scenario import Scenario
 
@@ -90,7 +90,6 @@ def summarise(result: RunResult) -> dict:
     province = annual[(annual.region == "all") & (annual.city == "all")]
     by_year = province.pivot_table(index="year", columns="metric", values="value")
     totals = result.county_monthly.sum(axis=(0, 1))
-    from sim.metrics import INDEX
 
     last = result.county_monthly[-1].sum(axis=0)
     region_rows = annual[(annual.city == "all") & (annual.region != "all")]

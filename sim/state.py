@@ -70,9 +70,6 @@ class Enterprises:
     def listed(self) -> np.ndarray:
         return self.blacklist_months > 0
 
-    def nbytes(self) -> int:
-        return sum(getattr(self, f.name).nbytes for f in fields(self))
-
 
 def empty(n: int) -> Enterprises:
     """Zeroed arrays for ``n`` slots, with the right dtypes."""
