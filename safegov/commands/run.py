@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import unicodedata
 from pathlib import Path
 
 from safegov.commands.common import DEFAULT_SCENARIO, int_in, scenario_path
@@ -35,6 +36,12 @@ def register(sub) -> None:
     p.set_defaults(func=main)
 
 
+def _pad(text: str, width: int = 30) -> str:
+    """Left-justify counting CJK characters as two columns, so the numbers line up."""
+    shown = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return text + " " * max(width - shown, 1)
+
+
 def headline_table(summary: dict) -> str:
     by_grade = summary["accidents_by_grade"]
     cause = summary["accidents_by_cause"]
@@ -42,22 +49,22 @@ def headline_table(summary: dict) -> str:
     lines = [
         f"scenario {summary['scenario']}  seed {summary['seed']}  months {summary['months']}  "
         f"({summary['agents']} agents x {summary['enterprises_per_agent']:g} enterprises)",
-        f"{'deaths 死亡':<28}{summary['deaths_total']:>12,}",
-        f"{'accidents 事故':<28}{summary['accidents_total']:>12,}",
+        f"{_pad('deaths 死亡')}{summary['deaths_total']:>12,}",
+        f"{_pad('accidents 事故')}{summary['accidents_total']:>12,}",
     ]
     for g, zh in zip(GRADES, GRADES_ZH, strict=True):
-        lines.append(f"{'  ' + g.replace('_', ' ') + ' ' + zh:<28}{by_grade[g]:>12,}")
+        lines.append(f"{_pad('  ' + g.replace('_', ' ') + ' ' + zh)}{by_grade[g]:>12,}")
     lines.append(
-        f"{'causes 致因 (human:comb:unav)':<28}{'':>2}"
+        f"{_pad('causes 致因 (human:comb:unav)')}   "
         f"{100 * cause['human'] / total:.1f}:{100 * cause['combined'] / total:.1f}:"
         f"{100 * cause['unavoidable'] / total:.1f}"
     )
-    lines.append(f"{'inspections 执法检查':<28}{summary['inspections_total']:>12,.0f}")
-    lines.append(f"{'penalty cases 立案处罚':<28}{summary['penalty_cases_total']:>12,.0f}")
+    lines.append(f"{_pad('inspections 执法检查')}{summary['inspections_total']:>12,.0f}")
+    lines.append(f"{_pad('penalty cases 立案处罚')}{summary['penalty_cases_total']:>12,.0f}")
     zero = summary["zero_penalty_counties_by_year"]
     if zero:
-        lines.append(f"{'zero-penalty counties/yr':<28}{sum(zero.values()) / len(zero):>12.1f}")
-    lines.append(f"{'compliance rate 守法率 (end)':<28}{summary['compliance_rate_final']:>12.1%}")
+        lines.append(f"{_pad('zero-penalty counties/yr')}{sum(zero.values()) / len(zero):>12.1f}")
+    lines.append(f"{_pad('compliance rate 守法率 (end)')}{summary['compliance_rate_final']:>12.1%}")
     return "\n".join(lines)
 
 
