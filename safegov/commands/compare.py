@@ -26,7 +26,8 @@ def register(sub) -> None:
     p.add_argument("--months", type=int_in(1, 600, "a number of months"), default=None,
                    help="horizon in months (default: the scenarios')")
     p.add_argument("--agents", type=int_in(10, 5_000_000, "a number of agents"), default=None,
-                   help="enterprise agents (default: the scenarios')")
+                   help="enterprise agents (default: the scenarios'); each agent then stands for more "
+                        "enterprises, so counts stay at the real scale of the base scenario")
     p.add_argument("--model", default="sim", help=argparse.SUPPRESS)
     p.add_argument("--out", type=Path, default=None,
                    help="output folder (default outputs/compare-<scenarios>-s<seed>/)")
@@ -47,6 +48,12 @@ def main(args) -> int:
     if warning:
         sys.stderr.write(warning + "\n")
     setup = {k: v for k, v in (("months", args.months), ("agents", args.agents)) if v is not None}
+    if args.agents is not None and args.model == "sim":
+        # Fewer agents must not mean fewer enterprises: keep the base scenario's real total.
+        from sim.scenario import load_scenario
+
+        base = load_scenario(args.scenarios[0]).setup
+        setup["enterprises_per_agent"] = max(1.0, base.agents * base.enterprises_per_agent / args.agents)
     result = run_compare(args.scenarios, replicates=replicates, seed=args.seed, setup=setup, out=args.out,
                          workers=args.workers, scheduler=args.scheduler, quiet=args.quiet,
                          chunk_size=args.chunk_size, model=args.model, figures=not args.no_figures,
