@@ -41,6 +41,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, ValidationError
 
+from experiments.outcomes import LABELS, OUTCOMES
 from experiments.sensitivity.problem import Factor, declared_factor
 from sim import params
 from sim.errors import InputError, read_toml
@@ -50,13 +51,7 @@ METHODS = ("morris", "sobol", "pawn")
 GROUPS = ("levers", "uncertain", "all")
 
 #: Scalar outcomes of a model run (the experiments contract, docs/DEVELOPING.md).
-SCALAR_OUTCOMES = (
-    "deaths", "accidents", "accidents_general", "accidents_larger", "accidents_major",
-    "accidents_especially_major", "larger_or_worse", "major_or_worse", "accidents_human",
-    "accidents_combined", "accidents_unavoidable", "compliance_rate", "hazards_per_enterprise",
-    "inspections", "penalty_cases", "zero_penalty_counties", "enforcement_cost_10k_cny",
-    "compliance_cost_10k_cny",
-)
+SCALAR_OUTCOMES = OUTCOMES
 
 #: Friendly names accepted for outputs -> the outcome column they mean.
 OUTPUT_ALIASES = {
@@ -74,15 +69,7 @@ OUTPUT_ALIASES = {
     "zero_penalty": "zero_penalty_counties",
 }
 
-OUTPUT_ZH = {
-    "deaths": "死亡人数", "accidents": "事故起数", "accidents_general": "一般事故",
-    "accidents_larger": "较大事故", "accidents_major": "重大事故", "accidents_especially_major": "特别重大事故",
-    "larger_or_worse": "较大及以上事故", "major_or_worse": "重大及以上事故", "accidents_human": "纯人因事故",
-    "accidents_combined": "人物综合因素事故", "accidents_unavoidable": "不可避免事故",
-    "compliance_rate": "守法率", "hazards_per_enterprise": "户均隐患", "inspections": "执法检查",
-    "penalty_cases": "立案处罚", "zero_penalty_counties": "有检查无处罚的县",
-    "enforcement_cost_10k_cny": "监管成本(万元)", "compliance_cost_10k_cny": "企业安全投入(万元)",
-}
+OUTPUT_ZH = {name: zh for name, (_, zh, _) in LABELS.items()}
 
 DEFAULT_OUTPUTS = ("deaths", "major_or_worse", "accidents", "compliance_rate")
 DEFAULT_SAMPLES = {"morris": 20, "sobol": 256, "pawn": 500}
@@ -185,13 +172,6 @@ def output_title(name: str) -> str:
 
 
 def _known_outcomes() -> tuple[str, ...]:
-    try:
-        mod = importlib.import_module("experiments.outcomes")
-    except ModuleNotFoundError:
-        return SCALAR_OUTCOMES
-    names = getattr(mod, "SCALAR_OUTCOMES", None) or getattr(mod, "OUTCOMES", None)
-    if isinstance(names, (tuple, list)) and names:
-        return tuple(dict.fromkeys((*SCALAR_OUTCOMES, *names)))
     return SCALAR_OUTCOMES
 
 

@@ -127,17 +127,7 @@ def scale_to_budget(levers: dict[str, float], budget: float, base: PriceBase) ->
         raise BudgetError("exercise", "budget", f"{budget:,.0f} is below the minimum cost "
                           f"{minimum_cost(base):,.0f} (10k CNY per year)")
 
-    def at(f: float) -> dict[str, float]:
-        return {k: lo[k] + f * (levers[k] - lo[k]) for k in BUDGET_LEVERS}
-
-    a, b = 0.0, 1.0
-    for _ in range(60):
-        mid = 0.5 * (a + b)
-        if annual_cost(at(mid), base) <= budget:
-            a = mid
-        else:
-            b = mid
-    return at(a)
+    return _furthest_within_budget(lo, levers, budget, base)
 
 
 def fit_budget(levers: dict[str, float], budget: float, base: PriceBase, mode: str = "reject") -> dict[str, float]:
@@ -169,8 +159,15 @@ def towards(start: dict[str, float], target: dict[str, float], budget: float, ba
     if annual_cost(start, base) > budget:
         return scale_to_budget(start, budget, base)
 
+    return _furthest_within_budget(start, target, budget, base)
+
+
+def _furthest_within_budget(start: dict[str, float], end: dict[str, float], budget: float,
+                            base: PriceBase) -> dict[str, float]:
+    """``start + f (end - start)`` with the largest f in [0, 1] whose cost fits (bisection)."""
+
     def at(f: float) -> dict[str, float]:
-        return {k: start[k] + f * (target[k] - start[k]) for k in BUDGET_LEVERS}
+        return {k: start[k] + f * (end[k] - start[k]) for k in BUDGET_LEVERS}
 
     a, b = 0.0, 1.0
     for _ in range(60):
