@@ -16,14 +16,16 @@ SHOWN = ("deaths", "accidents", "accidents_larger_or_worse", "compliance_rate", 
          "zero_penalty_counties", "inspections", "penalty_cases", "enforcement_cost_10k_cny")
 
 
-def fmt(v: float, metric: str) -> str:
+def fmt(v: float, metric: str, signed: bool = False) -> str:
+    """A value (or, ``signed``, a difference) in the metric's own format."""
+    sign = "+" if signed else ""
     if metric == "compliance_rate":
-        return f"{100 * v:.1f}%"
+        return f"{100 * v:{sign}.1f}" + (" pp" if signed else "%")
     if metric == "hazards_per_enterprise":
-        return f"{v:.2f}"
+        return f"{v:{sign}.2f}"
     if metric == "zero_penalty_counties":
-        return f"{v:.1f}"
-    return f"{v:,.0f}"
+        return f"{v:{sign}.1f}"
+    return f"{v:{sign},.0f}"
 
 
 def fmt_diff(v: float, metric: str) -> str:
@@ -32,13 +34,7 @@ def fmt_diff(v: float, metric: str) -> str:
     digits = {"compliance_rate": 3, "hazards_per_enterprise": 2, "zero_penalty_counties": 1}.get(metric, 0)
     if round(v, digits) == 0:
         v = 0.0  # no "-0"
-    if metric == "compliance_rate":
-        return f"{100 * v:+.1f} pp"
-    if metric == "hazards_per_enterprise":
-        return f"{v:+.2f}"
-    if metric == "zero_penalty_counties":
-        return f"{v:+.1f}"
-    return f"{v:+,.0f}"
+    return fmt(v, metric, signed=True)
 
 
 def _cell(d: Debrief, metric: str, value: float, other: float) -> str:
