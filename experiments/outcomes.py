@@ -9,60 +9,32 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from sim import outcomes as O
 from sim.jurisdiction import REGION_ZH, REGIONS
-from sim.metrics import ZH
 
-#: Totals over the run (flows summed over months).
-FLOW_OUTCOMES = {
-    "deaths": "deaths",
-    "accidents": "accidents",
-    "accidents_general": "accidents_general",
-    "accidents_larger": "accidents_larger",
-    "accidents_major": "accidents_major",
-    "accidents_especially_major": "accidents_especially_major",
-    "larger_or_worse": "accidents_larger_or_worse",
-    "accidents_human": "accidents_human",
-    "accidents_combined": "accidents_combined",
-    "accidents_unavoidable": "accidents_unavoidable",
-    "inspections": "inspections",
-    "penalty_cases": "penalty_cases",
-    "enforcement_cost_10k_cny": "enforcement_cost_10k_cny",
-    "compliance_cost_10k_cny": "compliance_cost_10k_cny",
-}
+#: Scalar outcomes that are totals over the run (flows summed over months): name -> metric.
+FLOW_OUTCOMES = {name: metric for name, metric in O.RUN_OUTCOMES.items() if O.get(metric).kind == "flow"}
 #: Means over months of a monthly ratio.
-MEAN_OUTCOMES = ("compliance_rate", "hazards_per_enterprise")
+MEAN_OUTCOMES = tuple(name for name, metric in O.RUN_OUTCOMES.items() if O.get(metric).kind == "ratio")
 
-#: Every province-level outcome name, in display order.
-OUTCOMES = (
-    "deaths", "accidents", "accidents_general", "accidents_larger", "accidents_major",
-    "accidents_especially_major", "larger_or_worse", "major_or_worse", "accidents_human",
-    "accidents_combined", "accidents_unavoidable", "compliance_rate", "hazards_per_enterprise",
-    "inspections", "penalty_cases", "zero_penalty_counties", "enforcement_cost_10k_cny",
-    "compliance_cost_10k_cny",
-)
+#: Every province-level outcome name, in display order (sim/outcomes.py: RUN_OUTCOMES).
+OUTCOMES = tuple(O.RUN_OUTCOMES)
 REGION_SUFFIXES = tuple(f"__{r}" for r in REGIONS)
 
+
+def _label(name: str) -> tuple[str, str, str]:
+    o = O.run_outcome(name)
+    if o.kind == "ratio":
+        return f"{o.label} (mean over months)", f"{o.zh}(月均)", o.unit
+    if o.kind == "annual":
+        return f"{o.label} per year", f"{o.zh}(年均)", o.unit
+    return o.label, o.zh, o.unit
+
+
 #: English label, Chinese label and unit of each outcome (reports and tables).
-LABELS = {
-    "deaths": ("Deaths", ZH["deaths"], "persons"),
-    "accidents": ("Accidents", ZH["accidents"], "accidents"),
-    "accidents_general": ("General accidents", ZH["accidents_general"], "accidents"),
-    "accidents_larger": ("Larger accidents", ZH["accidents_larger"], "accidents"),
-    "accidents_major": ("Major accidents", ZH["accidents_major"], "accidents"),
-    "accidents_especially_major": ("Especially major accidents", ZH["accidents_especially_major"], "accidents"),
-    "larger_or_worse": ("Larger-or-worse accidents", ZH["accidents_larger_or_worse"], "accidents"),
-    "major_or_worse": ("Major-or-worse accidents", "重大及以上事故", "accidents"),
-    "accidents_human": ("Human-cause accidents", ZH["accidents_human"], "accidents"),
-    "accidents_combined": ("Combined-cause accidents", ZH["accidents_combined"], "accidents"),
-    "accidents_unavoidable": ("Unavoidable accidents", ZH["accidents_unavoidable"], "accidents"),
-    "compliance_rate": ("Compliance rate (mean over months)", "守法率(月均)", "share"),
-    "hazards_per_enterprise": ("Hidden hazards per enterprise (mean)", "户均事故隐患(月均)", "hazards"),
-    "inspections": ("Inspections", ZH["inspections"], "inspections"),
-    "penalty_cases": ("Penalty cases", ZH["penalty_cases"], "cases"),
-    "zero_penalty_counties": ("Zero-penalty counties per year", "有检查无处罚的县(年均)", "counties"),
-    "enforcement_cost_10k_cny": ("Enforcement cost", "监管成本", "10k CNY"),
-    "compliance_cost_10k_cny": ("Compliance cost", "企业安全投入", "10k CNY"),
-}
+LABELS = {name: _label(name) for name in OUTCOMES}
+#: +1 when more is better, -1 when less is better, 0 when neither (sim/outcomes.py).
+DIRECTIONS = {name: O.run_outcome(name).direction for name in OUTCOMES}
 
 
 def split_name(name: str) -> tuple[str, str]:
@@ -114,7 +86,6 @@ def scalar_outcomes(result) -> dict[str, float]:
         vals: dict[str, float] = {}
         for name, source in FLOW_OUTCOMES.items():
             vals[name] = sums.get((reg, source), 0.0)
-        vals["major_or_worse"] = vals["accidents_major"] + vals["accidents_especially_major"]
         for name in MEAN_OUTCOMES:
             vals[name] = means.get((reg, name), np.nan)
         vals["zero_penalty_counties"] = zero_mean.get((reg, "zero_penalty_counties"), np.nan)

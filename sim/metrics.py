@@ -1,6 +1,7 @@
 """Metrics, tallied per county and month, aggregated to city, region and province.
 
 Counts are at real scale (agents x enterprises_per_agent; accidents are drawn per real firm).
+The metrics are declared once in ``sim/outcomes.py``; this module derives its lists from there.
 ``FLOW`` metrics add up over months; ``STOCK`` metrics are end-of-month levels (a year's value
 is the mean of its months); ``MEAN`` metrics are averaged over counties; ``RATIO`` metrics are
 derived from sums after aggregation, so that every level is consistent.
@@ -11,123 +12,19 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from sim import outcomes as O
 from sim.jurisdiction import REGIONS
 from sim.rollup import SegmentSum
 
-FLOW = (
-    "accidents",
-    "deaths",
-    "serious_injuries",
-    "direct_loss_10k_cny",
-    "deaths_saved",
-    "accidents_general",
-    "accidents_larger",
-    "accidents_major",
-    "accidents_especially_major",
-    "accidents_larger_or_worse",
-    "accidents_human",
-    "accidents_combined",
-    "accidents_unavoidable",
-    "minor_injuries",
-    "near_misses",
-    "near_misses_reported",
-    "inspections",
-    "inspected_accident_risk",
-    "inspections_formal",
-    "inspections_cross_region",
-    "violations_detected",
-    "violations_let_off",
-    "rectification_orders",
-    "penalty_cases",
-    "suspensions",
-    "licence_revocations",
-    "fines_10k_cny",
-    "blacklistings",
-    "grid_visits",
-    "grid_reports",
-    "trained",
-    "collusion_exposed",
-    "campaign_closures",
-    "remediation_closures",
-    "accident_closures",
-    "exits",
-    "entries",
-    "enforcement_cost_10k_cny",
-    "compliance_cost_10k_cny",
-)
-STOCK = (
-    "enterprises",
-    "compliant_enterprises",
-    "hidden_hazards",
-    "unregulated_enterprises",
-    "blacklisted_enterprises",
-    "chemical_enterprises",
-    "major_hazard_enterprises",
-)
-MEAN = ("committee_priority",)
-RATIO = {
-    "compliance_rate": ("compliant_enterprises", "enterprises"),
-    "hazards_per_enterprise": ("hidden_hazards", "enterprises"),
-    # Targeting efficiency: expected accidents per month at the firms inspected, per inspection.
-    "risk_per_inspection": ("inspected_accident_risk", "inspections"),
-}
-ANNUAL_ONLY = ("zero_penalty_counties",)
+FLOW = O.names("flow")
+STOCK = O.names("stock")
+MEAN = O.names("mean")
+RATIO = {o.name: (o.numerator, o.denominator) for o in O.DECLARED if o.kind == "ratio"}
+ANNUAL_ONLY = O.names("annual")
 RAW = FLOW + STOCK + MEAN
 INDEX = {name: i for i, name in enumerate(RAW)}
-
-ZH = {
-    "accidents": "事故起数",
-    "deaths": "死亡人数",
-    "serious_injuries": "重伤人数",
-    "direct_loss_10k_cny": "直接经济损失(万元)",
-    "deaths_saved": "救援挽救人数",
-    "accidents_general": "一般事故",
-    "accidents_larger": "较大事故",
-    "accidents_major": "重大事故",
-    "accidents_especially_major": "特别重大事故",
-    "accidents_larger_or_worse": "较大及以上事故",
-    "accidents_human": "纯人因事故",
-    "accidents_combined": "人物综合因素事故",
-    "accidents_unavoidable": "不可避免事故",
-    "minor_injuries": "轻伤",
-    "near_misses": "未遂事件",
-    "near_misses_reported": "上报未遂事件",
-    "inspections": "执法检查",
-    "inspections_formal": "走过场检查",
-    "inspections_cross_region": "异地执法检查",
-    "inspected_accident_risk": "受检企业事故风险(期望事故/月)",
-    "violations_detected": "发现违法行为",
-    "violations_let_off": "人情放过",
-    "rectification_orders": "责令整改",
-    "penalty_cases": "立案处罚",
-    "suspensions": "停产整顿",
-    "licence_revocations": "吊销关闭",
-    "fines_10k_cny": "罚款(万元)",
-    "blacklistings": "列入黑名单",
-    "grid_visits": "网格巡查",
-    "grid_reports": "网格上报隐患",
-    "trained": "培训企业",
-    "collusion_exposed": "查处人情执法",
-    "campaign_closures": "专项整治关停",
-    "remediation_closures": "化工整治关停",
-    "accident_closures": "事故后关停",
-    "exits": "企业退出",
-    "entries": "企业进入",
-    "enforcement_cost_10k_cny": "监管成本(万元)",
-    "compliance_cost_10k_cny": "企业安全投入(万元)",
-    "enterprises": "企业数",
-    "compliant_enterprises": "守法企业数",
-    "hidden_hazards": "事故隐患存量",
-    "unregulated_enterprises": "无监管部门企业",
-    "blacklisted_enterprises": "黑名单企业",
-    "chemical_enterprises": "危化品企业",
-    "major_hazard_enterprises": "重大危险源企业",
-    "committee_priority": "安委会安全重视度",
-    "compliance_rate": "守法率",
-    "hazards_per_enterprise": "户均隐患",
-    "risk_per_inspection": "检查针对性(每次检查覆盖的事故风险)",
-    "zero_penalty_counties": "有检查无处罚的县",
-}
+#: Chinese label of every declared outcome (sim/outcomes.py).
+ZH = {o.name: o.zh for o in O.DECLARED}
 
 
 class Tally:

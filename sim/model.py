@@ -327,6 +327,7 @@ class SafetyModel(mesa.Model):
         for g, name in enumerate(("accidents_general", "accidents_larger", "accidents_major", "accidents_especially_major")):
             t.add(name, ev_c[out.assessed.grade == g])
         t.add("accidents_larger_or_worse", ev_c[out.assessed.grade >= 1])
+        t.add("accidents_major_or_worse", ev_c[out.assessed.grade >= 2])
         for c, name in enumerate(("accidents_human", "accidents_combined", "accidents_unavoidable")):
             t.add(name, ev_c[out.events.cause == c])
         t.set("minor_injuries", out.minor_by_county)
@@ -354,17 +355,14 @@ class SafetyModel(mesa.Model):
         """Enforcement cost per county this month [10k CNY] from the recorded counts (sim/costs.py)."""
         t = self.tally
         row = t.data[t.month_index]
-        local = row[:, INDEX["inspections"]] - row[:, INDEX["inspections_cross_region"]]
-        cost = (
-            lv["inspectors_per_county"] * costs.INSPECTOR_MONTH
-            + local * costs.INSPECTION
-            + row[:, INDEX["inspections_cross_region"]] * costs.CROSS_REGION_INSPECTION
-            + lv["grid_workers_per_grid"] * self.grids_per_county * costs.GRID_WORKER_MONTH
-            + lv["informatisation"] * costs.INFORMATISATION_COUNTY_MONTH
-            + lv["data_sharing"] * costs.DATA_SHARING_COUNTY_MONTH
-            + lv["chem_platform"] * row[:, INDEX["chemical_enterprises"]] * costs.CHEM_PLATFORM_FIRM_MONTH
-            + row[:, INDEX["trained"]] * costs.TRAINING
-            + lv["rescue_capacity"] * costs.RESCUE_COUNTY_MONTH
+        cross = row[:, INDEX["inspections_cross_region"]]
+        cost = costs.enforcement_cost(
+            lv,
+            row[:, INDEX["inspections"]] - cross,
+            cross,
+            self.grids_per_county,
+            row[:, INDEX["chemical_enterprises"]],
+            row[:, INDEX["trained"]],
         )
         t.set("enforcement_cost_10k_cny", cost)
 
