@@ -38,6 +38,9 @@ class Outcome:
         label, zh: English and Chinese labels.
         better: "lower" or "higher" when one direction is better for safety; None otherwise.
         numerator, denominator: for ratios, the recorded metrics divided.
+        resolution_sensitive: the value depends on ``enterprises_per_agent`` (it counts whether
+            something happened in a county, and an agent stands for several firms); compare
+            such outcomes only at the same resolution, and reports say so.
     """
 
     name: str
@@ -48,6 +51,7 @@ class Outcome:
     better: Better = None
     numerator: str | None = None
     denominator: str | None = None
+    resolution_sensitive: bool = False
 
     @property
     def direction(self) -> int:
@@ -130,7 +134,7 @@ DECLARED: tuple[Outcome, ...] = (
             "检查针对性(每次检查覆盖的事故风险)", "higher", "inspected_accident_risk", "inspections"),
     # --------------------------------------------------------------------------- annual
     Outcome("zero_penalty_counties", "annual", "counties", "Counties with inspections but no penalty case",
-            "有检查无处罚的县", "lower"),
+            "有检查无处罚的县", "lower", resolution_sensitive=True),
 )
 # fmt: on
 
