@@ -74,15 +74,20 @@ class Enterprise(mesa.Agent):
 
 
 class Inspector(CellAgent):
-    """Law-enforcement officer (执法人员) of a county body; ties are stored per firm."""
+    """Law-enforcement officer (执法人员) in a county post; ties are stored per firm.
 
-    def __init__(self, model: SafetyModel, index: int, county: int, native: bool, skill: float, cell):
+    ``native``: whether the officer in the post is local (本地人).
+    """
+
+    def __init__(self, model: SafetyModel, index: int, county: int, cell):
         super().__init__(model)
         self.index = index
         self.county = county
-        self.native = native
-        self.skill_multiplier = skill
         self.cell = cell
+
+    @property
+    def native(self) -> bool:
+        return bool(self.model.world.inspector_native[self.index])
 
 
 class GridWorker(CellAgent):

@@ -1,21 +1,23 @@
 """SafetyModel: Jiangsu work-safety governance, one step = one month.
 
-``step()`` runs the paper's mechanisms in order; each lives in ``sim/mechanisms``. Enterprise
-state is a struct of arrays (``self.firms``); the Mesa ``Enterprise`` agents are handles.
+``step()`` runs the paper's mechanisms in order; each lives in ``sim/mechanisms`` and takes
+``(firms, month, inputs)`` (sim/context.py). Enterprise state is a struct of arrays
+(``self.firms``); the Mesa ``Enterprise`` agents are handles. Observation is the recorder's job
+(sim/recorder.py).
 """
 
 from __future__ import annotations
 
 import gc
-from dataclasses import dataclass
 
 import mesa
 import numpy as np
 from mesa.discrete_space import Network
 
-from sim import costs, population
+from sim import population
 from sim import sectors as S
 from sim.agents import Enterprise, GridWorker, Inspector, SafetyCommittee
+from sim.context import Month, World
 from sim.jurisdiction import build_jurisdiction
 from sim.mechanisms import (
     accidents,
@@ -32,30 +34,11 @@ from sim.mechanisms import (
     sanctions,
     severity,
 )
-from sim.metrics import INDEX, Tally
+from sim.recorder import MonthOutcome, Recorder
 from sim.rollup import SegmentSum
 from sim.scenario import Scenario, default_scenario
 from sim.state import FLOAT
 from sim.streams import Streams
-
-
-@dataclass
-class MonthOutcome:
-    """What one month's mechanisms produced, for the metrics (counts are per agent or event)."""
-
-    trained: np.ndarray
-    events: accidents.Events
-    assessed: severity.Assessed
-    minor_by_county: np.ndarray
-    near_by_county: np.ndarray
-    near_reported_by_county: np.ndarray
-    patrol: grid.Patrol
-    insp: inspection.Inspections
-    sanc: sanctions.Sanctions
-    exposed: np.ndarray
-    closed_campaign: np.ndarray
-    closed_remediation: np.ndarray
-    closed_accident: np.ndarray
 
 
 class SafetyModel(mesa.Model):
@@ -66,6 +49,9 @@ class SafetyModel(mesa.Model):
         seed: root seed; replicate: replicate number. Together they fix every random draw.
         months: override of the horizon in the scenario.
         handles: create Mesa handles for enterprises (the benchmark's kernel turns them off).
+
+    In-silico experiments intervene through the model's own code paths, for the next month
+    simulated: ``force_inspections(slots)``, ``force_training(slots)``, ``force_penalty(slots)``.
     """
 
     def __init__(
@@ -82,33 +68,33 @@ class SafetyModel(mesa.Model):
         self.bh = dict(self.config.behaviour)
         lv = self.config.levers_at(1)
 
-        self.jurisdiction = jur = build_jurisdiction(
-            self.streams.get("network"), setup.cities, setup.counties_per_city, setup.grids_per_county
-        )
+        jur = build_jurisdiction(self.streams.get("network"), setup.cities, setup.counties_per_city, setup.grids_per_county)
+        self.jurisdiction = jur
         self.network = Network(jur.graph, layout=None, random=self.random)
 
         setup_rng = self.streams.get("setup")
         n_insp = max(1, int(round(lv["inspectors_per_county"])))
-        self.inspector_county = np.repeat(np.arange(jur.n_counties, dtype=np.int32), n_insp)
-        self.inspector_native = setup_rng.random(len(self.inspector_county)) < self.bh["native_share"]
-        self.inspector_skill = 0.8 + 0.4 * setup_rng.random(len(self.inspector_county))
+        inspector_county = np.repeat(np.arange(jur.n_counties, dtype=np.int32), n_insp)
+        inspector_native = setup_rng.random(len(inspector_county)) < self.bh["native_share"]
         self.firms = population.create_population(
-            setup.agents, jur, setup_rng, self.config.values(), self.inspector_county, self.inspector_native
+            setup.agents, jur, setup_rng, self.config.values(), inspector_county, inspector_native
         )
-        self.by_county = SegmentSum(self.firms.county, jur.n_counties)
-        self.by_grid = SegmentSum(self.firms.grid, jur.n_grids)
-        self.agents_per_grid = self.by_grid.counts
-        self.grids_per_county = np.bincount(jur.grid_county, minlength=jur.n_counties)
-        self.next_uid = setup.agents
-
+        by_county = SegmentSum(self.firms.county, jur.n_counties)
+        self.world = World(
+            jur=jur,
+            by_county=by_county,
+            by_grid=SegmentSum(self.firms.grid, jur.n_grids),
+            grids_per_county=np.bincount(jur.grid_county, minlength=jur.n_counties),
+            inspector_county=inspector_county,
+            inspector_native=inspector_native,
+        )
         self.committees = committees.Committees(
             jur.n_cities, jur.n_counties, jur.county_city, len(S.SECTORS), start=committees.Committees.resting_level(lv)
         )
-        self.tally = Tally(self.months, self.by_county)
-        self.exposure = np.zeros(jur.n_counties)  # collusion exposure per county (investigations)
-        self.events: list[dict[str, np.ndarray]] = []
+        self.exposure = np.zeros(jur.n_counties)  # collusion exposure per county
         self.accident_rate = accidents.rates(self.firms, self.bh).total
-        self.last_month: dict[str, float] = {}
+        self.recorder = Recorder(self, self.months, by_county)
+        self._pending: dict[str, list[np.ndarray]] = {"inspect": [], "train": [], "penalise": []}
 
         gc_was_enabled = gc.isenabled()
         gc.disable()  # creating many handles: the collector would only slow this down
@@ -119,21 +105,24 @@ class SafetyModel(mesa.Model):
                 gc.enable()
         gc.freeze()
 
-        self.datacollector = mesa.DataCollector(
-            model_reporters={
-                name: (lambda m, name=name: m.last_month.get(name, 0.0))
-                for name in (
-                    "deaths",
-                    "accidents",
-                    "accidents_larger_or_worse",
-                    "inspections",
-                    "penalty_cases",
-                    "compliance_rate",
-                    "hazards_per_enterprise",
-                    "committee_priority",
-                )
-            }
-        )
+    # ------------------------------------------------------------------------ compatibility
+    @property
+    def tally(self):
+        """The county x month tally (``self.recorder.tally``)."""
+        return self.recorder.tally
+
+    @property
+    def last_month(self) -> dict[str, float]:
+        """Province totals of the month just simulated (``self.recorder.last_month``)."""
+        return self.recorder.last_month
+
+    @property
+    def datacollector(self) -> mesa.DataCollector:
+        return self.recorder.datacollector
+
+    @property
+    def events(self) -> list[dict[str, np.ndarray]]:
+        return self.recorder.events
 
     # ------------------------------------------------------------------------------ set-up
     def _create_agents(self, handles: bool, lv: dict[str, float]) -> None:
@@ -143,8 +132,7 @@ class SafetyModel(mesa.Model):
             [Enterprise(self, slot) for slot in range(self.firms.n)] if handles else [None] * self.firms.n
         )
         self.inspectors = [
-            Inspector(self, i, int(c), bool(self.inspector_native[i]), float(self.inspector_skill[i]), cell[jur.counties[c]])
-            for i, c in enumerate(self.inspector_county)
+            Inspector(self, i, int(c), cell[jur.counties[c]]) for i, c in enumerate(self.world.inspector_county)
         ]
         per_grid = int(round(lv["grid_workers_per_grid"]))
         self.grid_workers = [GridWorker(self, g, cell[jur.grid_node(g)]) for g in range(jur.n_grids) for _ in range(per_grid)]
@@ -154,119 +142,135 @@ class SafetyModel(mesa.Model):
             + [SafetyCommittee(self, "county", i, cell[c]) for i, c in enumerate(jur.counties)]
         )
 
+    # --------------------------------------------------------------------------- interventions
+    def force_inspections(self, slots) -> None:
+        """Inspect these enterprise slots next month, through the normal inspection, leniency
+        and sanction code (in addition to the sampled inspections)."""
+        self._pending["inspect"].append(np.asarray(slots, dtype=np.int64))
+
+    def force_training(self, slots) -> None:
+        """Train these enterprise slots next month (owners and workers), as training does."""
+        self._pending["train"].append(np.asarray(slots, dtype=np.int64))
+
+    def force_penalty(self, slots) -> None:
+        """Punish these enterprise slots next month as found violations (a penalty case or a
+        climb up the pyramid, rectification, targeting), through the sanctions code."""
+        self._pending["penalise"].append(np.asarray(slots, dtype=np.int64))
+
+    def _take(self, kind: str) -> np.ndarray:
+        parts, self._pending[kind] = self._pending[kind], []
+        return np.unique(np.concatenate(parts)) if parts else np.empty(0, np.int64)
+
     # -------------------------------------------------------------------------------- step
     def step(self) -> None:
         """One month: the paper's mechanisms in order (docs/ODD.md, process overview)."""
         self.month += 1
-        month = self.month
-        recording = month >= 1
-        self.tally.month_index = month - 1 if recording else -1
-        lv = self.config.levers_at(max(month, 1))
-        bh, firms, m = self.bh, self.firms, self.firms_per_agent
-        jur = self.jurisdiction
-        stream = self._stream_for(month)
+        month = Month(
+            index=self.month + self.warmup,
+            number=self.month,
+            lv=self.config.levers_at(max(self.month, 1)),
+            bh=self.bh,
+            firms_per_agent=self.firms_per_agent,
+            world=self.world,
+            streams=self.streams,
+        )
+        firms, world = self.firms, self.world
+        self.recorder.begin(month)
 
-        # 9. Safety committees: priority relaxes toward development-first, floored by 党政同责.
-        self.committees.relax(lv, bh)
-        priority = self.committees.effective()
+        # 9. Safety committees: priority relaxes toward 1 - development_first (1 - party_building).
+        self.committees.relax(month)
+        priority = self.committees.effective(month)
         # 10. Training and party branches raise awareness, which decays.
-        trained = awareness.train_and_decay(firms, lv, bh, priority, stream("awareness"))
-        # 1. Compliance: bounded-rational deterrence decision with peers.
-        grid_compliance = self.by_grid.mean(firms.compliant)
-        visibility = information.blacklist_visibility(lv)
-        compliance.decide(firms, lv, bh, self.accident_rate, grid_compliance, visibility, stream("compliance"))
+        trained = awareness.train_and_decay(firms, month, forced=self._take("train"))
+        # 1. Compliance: bounded-rational deterrence decision with peers; management follows.
+        county_compliance = world.by_county(firms.compliant & firms.active) / np.maximum(world.by_county(firms.active), 1)
+        compliance.decide(firms, month, self.accident_rate, county_compliance)
         # 2. Equipment ageing and hidden-hazard build-up.
-        hazards.evolve(firms, bh)
+        hazards.evolve(firms, month)
         # 3. Accidents and their causes (88:10:2 from the mechanism).
-        rates = accidents.rates(firms, bh)
+        rates = accidents.rates(firms, self.bh)
         self.accident_rate = rates.total
-        events = accidents.occur(rates, m, stream("accidents"))
+        events = accidents.occur(rates, month, firms.uid)
         # 4. Severity, rescue and Decree 493 grades; the incident pyramid.
-        assessed = severity.assess(firms, events, lv, bh, stream("severity"))
-        firms.last_accident[events.slot] = month
-        minor, near = severity.pyramid_expectations(firms, rates, m)
-        pyramid_rng = stream("pyramid")
-        minor_c = pyramid_rng.poisson(self.by_county(minor))
-        near_c = pyramid_rng.poisson(self.by_county(near))
+        assessed = severity.assess(firms, events, month)
+        firms.last_accident[events.slot] = month.number
+        minor, near = severity.pyramid_expectations(firms, rates, month)
+        pyramid_rng = month.rng("pyramid")
+        minor_c = pyramid_rng.poisson(world.by_county(minor))
+        near_c = pyramid_rng.poisson(world.by_county(near))
         # 8. Grid governance: patrols, detection, delayed reports (大数据+网格化+铁脚板).
-        delay = information.report_delay(lv, bh)
-        patrol = grid.patrol(firms, lv, bh, month, delay, m, self.agents_per_grid, stream("grid"))
-        detect_c = self.by_county.mean(patrol.visit_probability) * bh["grid_skill_ratio"] * lv["inspector_skill"]
-        near_reported_c = grid.report_near_misses(near_c, detect_c, pyramid_rng)
+        patrol = grid.patrol(firms, month, information.report_delay(month))
+        detect_c = world.by_county.mean(patrol.visit_probability) * self.bh["grid_skill_ratio"] * month.lv["inspector_skill"]
+        near_reported_c = grid.report_near_misses(month, near_c, detect_c)
         # 11. Hazardous-chemicals platform: closed-loop monitoring of covered firms.
-        information.platform_monitoring(firms, lv, month)
-        # 5. Inspection: capacity, targeting (双随机 vs risk-based), formality, detection.
-        capacity = inspection.capacity(lv, bh, priority)
-        is_regulated = inspection.regulated(firms, lv)
-        slots = inspection.select(
+        information.platform_monitoring(firms, month)
+        # 5. Inspection: capacity, targeting (双随机 vs risk-based, Harrington's targeted group).
+        is_regulated = inspection.regulated(firms, month)
+        selection = inspection.select(
             firms,
-            lv,
             month,
             rates.total,
             is_regulated,
-            capacity,
-            m,
-            self.committees.campaign_boost(),
-            self.by_county,
-            stream("inspection"),
+            inspection.capacity(month, priority),
+            self.committees.campaign_boost(month),
+            forced=self._take("inspect"),
         )
-        outcome_rng = stream("inspection_outcome")
-        # 6. Leniency from ties (inside inspect), with collusion exposure.
-        insp = inspection.inspect(firms, slots, lv, bh, month, self.inspector_skill, self.exposure, outcome_rng)
-        # 7. Sanctions: pyramid, rectification, fines, suspension, blacklists.
-        sanc = sanctions.apply(firms, insp, lv, bh, month)
-        # 1. (learning) Perceived detection from own and neighbours' inspections.
+        # 6. Formality, detection and leniency from ties (人情), with collusion exposure.
+        insp = inspection.inspect(firms, selection.slots, month, self.exposure)
+        # 7. Sanctions: pyramid, rectification, fines, suspension, blacklists, targeting.
+        sanc = sanctions.apply(firms, insp, month)
+        forced_penalty = self._take("penalise")
+        if len(forced_penalty):
+            draws = month.keyed("sanctions").uniforms(firms.uid[forced_penalty], 1)[:, 0]
+            sanc = sanc.merged(sanctions.punish(firms, forced_penalty, draws, month))
+        # 1. (learning) Perceived detection and leniency track what firms like each experience.
         own = np.zeros(firms.n, dtype=FLOAT)
-        own[insp.slots[~insp.formal]] = 1.0
-        penalised = np.bincount(firms.grid[sanc.penalty_cases], minlength=jur.n_grids) / np.maximum(self.agents_per_grid, 1)
-        compliance.learn_detection(firms, bh, own, penalised)
-        # 6. + 9. Investigations of serious accidents; committees react; campaigns.
-        serious = assessed.grade >= 1
-        exposed = leniency.investigate(firms, events.slot[serious], month, self.exposure, jur.n_counties, bh)
+        own[insp.slots] = insp.skill
+        letoff = (1.0 - inspection.cross_share(month)) * leniency.leniency(firms.tie, firms.county, month, self.exposure)
+        compliance.learn(firms, month, selection.caught_probability, own, letoff, is_regulated)
+        # 6. + 9. Investigations of serious accidents and cross-region findings expose let-offs;
+        # committees react; campaigns.
+        serious = events.slot[assessed.grade >= 1]
+        cross_found = insp.slots[insp.cross & insp.detected]
+        checked = np.concatenate([serious, cross_found])
+        weight = np.concatenate([np.ones(len(serious)), np.full(len(cross_found), self.firms_per_agent)])
+        exposed = leniency.expose(firms, month, self.exposure, checked, weight)
         ev_county, ev_sector = firms.county[events.slot], firms.sector[events.slot]
-        self.committees.react(ev_county, assessed.grade, ev_sector, lv, bh)
-        # Draws only when a campaign or the programme is on: each has its own stream this month.
-        closed_campaign = campaigns.sector_campaign(
-            firms,
-            firms.city[events.slot],
-            assessed.grade,
-            ev_sector,
-            lv,
-            lambda: stream("campaigns").random(firms.n, dtype=FLOAT),
-        )
-        closed_remediation = campaigns.remediation(firms, lv, lambda: stream("remediation").random(firms.n, dtype=FLOAT))
-        # 10. Exit and entry. Fixed-size draws first, so event counts never shift them (CRN).
-        demo_rng = stream("demography")
-        exit_draws = demo_rng.random(firms.n, dtype=FLOAT)
-        closed_accident = demography.close_after_accidents(firms, events.slot, assessed.grade, bh, demo_rng.random(len(events)))
+        self.committees.react(month, ev_county, assessed.grade, ev_sector)
+        closed_campaign = campaigns.sector_campaign(firms, month, firms.city[events.slot], assessed.grade, ev_sector)
+        closed_remediation = campaigns.remediation(firms, month)
+        # 10. Exit and entry: closures leave for good; entrants replace natural exits.
+        closed_accident = demography.close_after_accidents(firms, month, events.slot, assessed.grade)
         out = MonthOutcome(
-            trained,
-            events,
-            assessed,
-            minor_c,
-            near_c,
-            near_reported_c,
-            patrol,
-            insp,
-            sanc,
-            exposed,
-            closed_campaign,
-            closed_remediation,
-            closed_accident,
+            priority=priority,
+            is_regulated=is_regulated,
+            accident_rate=rates.total,
+            trained=trained,
+            events=events,
+            assessed=assessed,
+            minor_by_county=minor_c,
+            near_by_county=near_c,
+            near_reported_by_county=near_reported_c,
+            patrol=patrol,
+            insp=insp,
+            sanc=sanc,
+            exposed=exposed,
+            closed_campaign=closed_campaign,
+            closed_remediation=closed_remediation,
+            closed_accident=closed_accident,
+            exits=np.empty(0, np.int64),
+            entries=np.empty(0, np.int64),
         )
-        self._record(lv, out)
-        leaving = demography.exits(firms, bh, exit_draws)
-        self._replace(leaving, stream("entry"))
-        self.tally.add("exits", firms.county[leaving], m)
-        self.tally.add("entries", firms.county[leaving], m)  # every freed slot is refilled
-        # Month end: fading deterrence, listings and ties; rotation of inspectors.
-        sanctions.fade(firms, bh)
-        leniency.decay_ties(firms, bh)
-        leniency.rotate(firms, lv, len(self.inspector_county), stream("committees"))
-        self._record_stocks(lv, priority, is_regulated, out)
-        if recording:
-            self.datacollector.collect(self)
-        if month >= self.months:
+        self.recorder.record_flows(month, firms, out)
+        out.exits = demography.exits(firms, month)
+        demography.leave(firms, out.exits)
+        out.entries = demography.enter(firms, month)
+        # Month end: fading targeting, listings and suspensions; ties relax; rotation.
+        sanctions.fade(firms, month)
+        leniency.relax_ties(firms, month)
+        leniency.rotate(firms, month)
+        self.recorder.record_month_end(month, firms, out)
+        if self.month >= self.months:
             self.running = False
 
     def set_levers(self, values: dict[str, float], source: str = "levers") -> None:
@@ -275,122 +279,6 @@ class SafetyModel(mesa.Model):
         Used by interactive exercises: past months keep the values they were run with.
         """
         self.config = self.config.with_overrides(values, source=source)
-
-    def _stream_for(self, month: int):
-        index = month + self.warmup  # 1, 2, ... including warm-up months
-        return lambda name: self.streams.get(name, index)
-
-    def _replace(self, slots: np.ndarray, rng: np.random.Generator) -> None:
-        """Refill closed slots with entrants under a new firm identity (``firms.uid``).
-
-        The Mesa handle of a slot is kept: it stands for the premises, and reports the firm
-        now in it (``Enterprise.firm_uid``). Re-creating handles for ~0.5% of firms a month
-        would cost more than the whole vectorised month (benchmarks/README.md).
-        """
-        if len(slots) == 0:
-            return
-        self.firms.uid[slots] = np.arange(self.next_uid, self.next_uid + len(slots))
-        self.next_uid += len(slots)
-        population.fill_new_firms(
-            self.firms, slots, rng, self.config.values(), self.inspector_county, self.inspector_native, entrant=True
-        )
-
-    # ----------------------------------------------------------------------------- metrics
-    def _record(self, lv, out: MonthOutcome) -> None:
-        t, firms, m = self.tally, self.firms, self.firms_per_agent
-        if t.month_index < 0:
-            return
-        county = firms.county
-        ev_c = county[out.events.slot]
-        if len(out.events):
-            self.events.append(
-                {
-                    "month": np.full(len(out.events), self.month, dtype=np.int32),
-                    "county": ev_c,
-                    "sector": firms.sector[out.events.slot],
-                    "size": firms.size[out.events.slot],
-                    "major_hazard": firms.major_hazard[out.events.slot],
-                    "cause": out.events.cause,
-                    "deaths": out.assessed.deaths,
-                    "serious_injuries": out.assessed.injuries,
-                    "direct_loss_10k_cny": out.assessed.loss,
-                    "deaths_saved": out.assessed.deaths_saved,
-                    "grade": out.assessed.grade,
-                    "firm_uid": firms.uid[out.events.slot],
-                }
-            )
-        t.add("accidents", ev_c)
-        t.add("deaths", ev_c, out.assessed.deaths)
-        t.add("serious_injuries", ev_c, out.assessed.injuries)
-        t.add("direct_loss_10k_cny", ev_c, out.assessed.loss)
-        t.add("deaths_saved", ev_c, out.assessed.deaths_saved)
-        for g, name in enumerate(("accidents_general", "accidents_larger", "accidents_major", "accidents_especially_major")):
-            t.add(name, ev_c[out.assessed.grade == g])
-        t.add("accidents_larger_or_worse", ev_c[out.assessed.grade >= 1])
-        t.add("accidents_major_or_worse", ev_c[out.assessed.grade >= 2])
-        for c, name in enumerate(("accidents_human", "accidents_combined", "accidents_unavoidable")):
-            t.add(name, ev_c[out.events.cause == c])
-        t.set("minor_injuries", out.minor_by_county)
-        t.set("near_misses", out.near_by_county)
-        t.set("near_misses_reported", out.near_reported_by_county)
-        ic = county[out.insp.slots]
-        t.add("inspections", ic, m)
-        t.add("inspected_accident_risk", ic, self.accident_rate[out.insp.slots] * m)
-        t.add("inspections_formal", ic[out.insp.formal], m)
-        t.add("inspections_cross_region", ic[out.insp.cross], m)
-        t.add("violations_detected", ic[out.insp.detected], m)
-        t.add("violations_let_off", ic[out.insp.let_off], m)
-        t.add("rectification_orders", county[out.sanc.rectification], m)
-        t.add("penalty_cases", county[out.sanc.penalty_cases], m)
-        t.add("fines_10k_cny", county[out.sanc.penalty_cases], out.sanc.fines_10k_cny * m)
-        t.add("suspensions", county[out.sanc.suspended], m)
-        t.add("licence_revocations", county[out.sanc.revoked], m)
-        t.add("blacklistings", county[out.sanc.listed], m)
-        t.set("collusion_exposed", out.exposed)
-        t.add("campaign_closures", county[out.closed_campaign], m)
-        t.add("remediation_closures", county[out.closed_remediation], m)
-        t.add("accident_closures", county[out.closed_accident], m)
-
-    def _record_costs(self, lv) -> None:
-        """Enforcement cost per county this month [10k CNY] from the recorded counts (sim/costs.py)."""
-        t = self.tally
-        row = t.data[t.month_index]
-        cross = row[:, INDEX["inspections_cross_region"]]
-        cost = costs.enforcement_cost(
-            lv,
-            row[:, INDEX["inspections"]] - cross,
-            cross,
-            self.grids_per_county,
-            row[:, INDEX["chemical_enterprises"]],
-            row[:, INDEX["trained"]],
-        )
-        t.set("enforcement_cost_10k_cny", cost)
-
-    def _record_stocks(self, lv, priority, is_regulated, out: MonthOutcome) -> None:
-        t, firms, m = self.tally, self.firms, self.firms_per_agent
-        if t.month_index < 0:
-            return
-        for name, values in (
-            ("grid_visits", out.patrol.visited),
-            ("grid_reports", out.patrol.reported),
-            ("trained", out.trained),
-            ("compliance_cost_10k_cny", firms.safety_cost * firms.investment),
-            ("compliant_enterprises", firms.compliant),
-            ("hidden_hazards", firms.hazards),
-            ("unregulated_enterprises", ~is_regulated),
-            ("blacklisted_enterprises", firms.blacklist_months > 0),
-            ("chemical_enterprises", firms.sector == S.CHEMICALS),
-            ("major_hazard_enterprises", firms.major_hazard),
-        ):
-            t.add_slots(name, values, m)
-        t.set("enterprises", self.by_county.counts * m)
-        self._record_costs(lv)
-        t.set("committee_priority", priority)
-        row = t.data[t.month_index].sum(axis=0)
-        self.last_month = {name: float(row[i]) for name, i in INDEX.items()}
-        self.last_month["committee_priority"] = float(priority.mean())
-        self.last_month["compliance_rate"] = row[INDEX["compliant_enterprises"]] / max(row[INDEX["enterprises"]], 1)
-        self.last_month["hazards_per_enterprise"] = row[INDEX["hidden_hazards"]] / max(row[INDEX["enterprises"]], 1)
 
     # ------------------------------------------------------------------------------- run
     def run(self) -> SafetyModel:

@@ -33,8 +33,13 @@ SIZE_MIX = np.array(
         [0.008, 0.050, 0.250, 0.692],
     ]
 )
-#: Sector mix of new entrants: mostly new industries and services, few chemical plants.
-ENTRANT_SECTOR_MIX = np.array([0.01, 0.002, 0.10, 0.08, 0.08, 0.25, 0.478])
+#: Workers per firm by size (large, medium, small, micro): mid-points of China's size classes
+#: for industry (NBS 2017 统计上大中小微型企业划分办法: large >= 1000, medium 300-999 in industry,
+#: small 20-299, micro < 20), shrunk toward the services classes. Used for rates per worker.
+SIZE_WORKERS = np.array([400.0, 80.0, 20.0, 5.0])
+#: Party branches are likelier in larger firms: coverage(size) = party_building / this factor
+#: (large firms twice the lever, micro firms half of it; an assumption).
+BRANCH_DRAW_SCALE = np.array([0.5, 0.8, 1.2, 2.0])
 
 # Accident exposure per firm by sector (relative) and by size. Per worker, the smallest firms
 # are the most dangerous (Mendeloff et al. 2006): workers ~400/80/20/5, exposure 4/1/0.45/0.18.
@@ -76,11 +81,19 @@ UNREGULATED_ELIGIBLE = np.array(
 )
 
 # Severity. Recordable accidents: severity X >= 1, Pareto with exponent ALPHA (which also sets
-# the incident pyramid). Fatal if X >= x_f with P(fatal) = FATAL_SHARE; deaths given fatal have
-# P(D >= k) = k^(-DEATH_TAIL): chemicals and fire-risk venues have the fattest tails (paper 1.4).
+# the incident pyramid). Fatal if X >= x_f with P(fatal) = FATAL_SHARE. Deaths given fatal follow
+# a two-part power law with its knee at DEATH_KNEE deaths (the Decree 493 larger-accident bound):
+#   P(D >= k) = k^-DEATH_BODY                                   for k <= DEATH_KNEE
+#   P(D >= k) = DEATH_KNEE^-DEATH_BODY (k / DEATH_KNEE)^-DEATH_TAIL  beyond,
+# because most fatal accidents kill one person (a steep body) while explosions and fires have
+# fat tails (paper 1.4: chemicals, fire-risk venues). Sized to Nantong 2018 (2 accidents with
+# 3+ deaths among 485, 336 deaths) and Jiangsu's 10+-death accidents (about 0.3-0.5 a year in
+# 2014-2024, two of them with 30+): inputs, not calibrated parameters.
 ALPHA = np.array([0.9, 1.0, 1.0, 1.1, 0.95, 1.0, 1.0])
 FATAL_SHARE = np.array([0.55, 0.60, 0.60, 0.70, 0.50, 0.50, 0.40])
-DEATH_TAIL = np.array([2.3, 2.8, 4.2, 4.5, 2.4, 3.8, 4.2])
+DEATH_KNEE = 3.0
+DEATH_BODY = np.array([3.6, 3.8, 4.4, 4.6, 3.8, 4.4, 4.6])
+DEATH_TAIL = np.array([1.9, 2.6, 3.4, 3.6, 2.0, 3.0, 3.4])
 INJURY_SCALE = np.array([0.55, 0.45, 0.35, 0.4, 0.55, 0.35, 0.3])  # serious injuries at severity 1
 LOSS_SCALE = np.array([20.0, 16.0, 11.0, 7.0, 16.0, 11.0, 8.0])  # direct loss at severity 1 [10k CNY]
 INJURY_EXPONENT = 0.5  # injuries ~ X^0.5: injury-graded accidents stay rarer than death-graded

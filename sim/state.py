@@ -2,7 +2,8 @@
 
 Each agent is a super-individual standing for ``enterprises_per_agent`` real firms that share
 its state (Scheffer et al. 1995); accidents are drawn per real firm, so counts are at real scale.
-A closed firm's slot is refilled by an entrant in the same county, with a new identity.
+A closed firm leaves its slot empty (``active`` False); entrants take empty slots in the same
+county, with a new identity.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ class Enterprises:
     """Per-enterprise state. Units in brackets; 'index' means a dimensionless 0-1 scale."""
 
     uid: np.ndarray  # int64, identity of the firm in the slot (changes on entry)
+    active: np.ndarray  # bool, the slot holds a firm (False once closed, until an entrant arrives)
     county: np.ndarray  # int32, county index
     city: np.ndarray  # int32, city index
     region: np.ndarray  # int8, 0 south 1 central 2 north
@@ -37,13 +39,14 @@ class Enterprises:
     safety_cost: np.ndarray  # float [10k CNY / month] cost of full compliance
     compliant: np.ndarray  # bool, current decision
     investment: np.ndarray  # float [share of full safety spending]
+    management: np.ndarray  # float [index], safety management (procedures, supervision) spending buys
     equipment: np.ndarray  # float [index], 1 = as new
     owner_awareness: np.ndarray  # float [index]
     worker_awareness: np.ndarray  # float [index]
     hazards: np.ndarray  # float [hidden hazards per firm], 事故隐患
-    perceived_detection: np.ndarray  # float [probability / month]
-    expected_leniency: np.ndarray  # float [probability]
-    deterrence: np.ndarray  # float [index], memory of the last penalty, fades to 0
+    perceived_detection: np.ndarray  # float [probability / month] that a violation is found
+    expected_leniency: np.ndarray  # float [probability] that a found violation is let off
+    targeted_months: np.ndarray  # int16 [months] left in the targeted group (Harrington 1988)
     tie: np.ndarray  # float [index], tie to the firm's own inspector, 人情关系
     level: np.ndarray  # int8, enforcement pyramid step 0 advice .. 4 revocation
     clean_months: np.ndarray  # int16 [months] since the last punishment (de-escalation clock)
@@ -75,6 +78,7 @@ def empty(n: int) -> Enterprises:
     """Zeroed arrays for ``n`` slots, with the right dtypes."""
     dtypes = {
         "uid": np.int64,
+        "active": bool,
         "county": np.int32,
         "city": np.int32,
         "region": np.int8,
@@ -87,6 +91,7 @@ def empty(n: int) -> Enterprises:
         "compliant": bool,
         "level": np.int8,
         "blacklist_months": np.int16,
+        "targeted_months": np.int16,
         "clean_months": np.int16,
         "suspended_months": np.int16,
         "last_letoff": np.int16,

@@ -30,7 +30,7 @@ def test_state_stays_in_bounds(tiny):
             f.perceived_detection,
             f.expected_leniency,
             f.tie,
-            f.deterrence,
+            f.management,
         ):
             assert (arr >= 0).all() and (arr <= 1).all()
         assert (f.blacklist_months >= 0).all() and (f.suspended_months >= 0).all()
@@ -122,4 +122,6 @@ def test_counts_are_at_real_scale(tiny):
     result = run_scenario(tiny, seed=1, months=2)
     m = result.monthly
     enterprises = m[(m.region == "all") & (m.metric == "enterprises")].value
-    assert (enterprises == tiny.setup.agents * tiny.setup.enterprises_per_agent).all()
+    # Every slot holds a real firm or a vacant premises (closures leave slots empty until entry).
+    slots = tiny.setup.agents * tiny.setup.enterprises_per_agent
+    assert (enterprises <= slots).all() and (enterprises >= 0.9 * slots).all()

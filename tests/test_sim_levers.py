@@ -94,7 +94,14 @@ def test_lever_moves_its_outcome_the_stated_way(lever):
 def test_every_uncertain_parameter_is_read(name):
     p = params.BY_NAME[name]
     sc = world().with_overrides({"severity_scale": 2.0} if name != "severity_scale" else {})
-    extra = {"report_delay": {"risk_targeting": 1.0}}.get(name, {})
-    low = run_scenario(sc.with_overrides({**extra, name: p.low}), seed=1, months=24)
-    high = run_scenario(sc.with_overrides({**extra, name: p.high}), seed=1, months=24)
+    extra = {
+        "report_delay": {"risk_targeting": 1.0},
+        "cross_region_cost": {"cross_region_share": 0.4},
+        "cross_region_skill": {"cross_region_share": 0.4},
+        "remediation_selectivity": {"chemical_remediation": 0.5},
+        "campaign_months": {"severity_scale": 3.0},
+    }.get(name, {})
+    low, high = (int(p.low), int(p.high)) if p.integer else (p.low, p.high)
+    low = run_scenario(sc.with_overrides({**extra, name: low}), seed=1, months=24)
+    high = run_scenario(sc.with_overrides({**extra, name: high}), seed=1, months=24)
     assert not np.array_equal(low.county_monthly, high.county_monthly), name

@@ -91,25 +91,34 @@ def test_schedule_changes_a_lever_mid_run(tiny):
     assert b[-1] < 0.8 * a[-1]  # thousands of chemical producers closed
 
 
+def month_of(model, lv=None):
+    from sim.context import Month
+
+    return Month(1, 1, lv or model.config.levers_at(1), model.bh, model.firms_per_agent, model.world, model.streams)
+
+
 def test_blacklist_raises_expected_sanction(tiny):
-    model = SafetyModel(tiny, seed=0)
-    f, lv = model.firms, tiny.levers_at(1)
-    before = expected_sanction(f, lv, 0.5).copy()
+    model = SafetyModel(tiny.with_overrides({"blacklist_strength": 0.5}), seed=0)
+    f = model.firms
+    f.perceived_detection[:] = 0.05
+    before = expected_sanction(f, month_of(model)).copy()
     f.blacklist_months[:] = 12
-    after = expected_sanction(f, lv, 0.5)
-    assert (after[before > 0] > before[before > 0]).all()
+    after = expected_sanction(f, month_of(model))
+    assert (after > before).all()
 
 
 def test_committee_priority_jumps_after_serious_accident_and_decays(tiny):
     model = SafetyModel(tiny, seed=0)
     c = model.committees
-    lv, bh = tiny.levers_at(1), tiny.behaviour
-    rest = c.resting_level(lv)
+    month = month_of(model)
+    rest = c.resting_level(month.lv)
     start = c.county.copy()
-    c.react(np.array([0]), np.array([2]), np.array([0]), lv, bh)  # a major accident in county 0
-    assert c.county[0] > start[0] and c.province[0] > start[0] and c.campaign_months[0] == 12
-    for _ in range(60):
-        c.relax(lv, bh)
+    c.react(month, np.array([0]), np.array([2]), np.array([0]))  # a major accident in county 0
+    assert c.county[0] > start[0] and c.province[0] > start[0]
+    assert c.campaign_months[0] == int(model.bh["campaign_months"])
+    for _ in range(80):
+        c.relax(month)
     assert abs(c.county[0] - rest) < 0.05
-    # Party building raises the floor of priority above a development-first level.
-    assert c.resting_level({**lv, "development_first": 0.9, "party_building": 1.0}) == pytest.approx(0.8)
+    # Party building (党政同责) shrinks the development-first weight: 1 - 0.9 (1 - 1) = 1.
+    assert c.resting_level({**month.lv, "development_first": 0.9, "party_building": 1.0}) == pytest.approx(1.0)
+    assert c.resting_level({**month.lv, "development_first": 0.9, "party_building": 0.0}) == pytest.approx(0.1)

@@ -32,9 +32,9 @@ from sim import costs, params
 from sim import sectors as S
 from sim.errors import InputError
 from sim.jurisdiction import city_names
-from sim.mechanisms.inspection import CROSS_REGION_COST
 from sim.metrics import INDEX
 from sim.model import SafetyModel
+from sim.params import get as get_param
 
 from . import world as W
 from .i18n import lever_label, metric_label, section_title, sections_of, unit_label
@@ -79,7 +79,7 @@ def line_costs(levers: dict[str, float], base: PriceBase) -> dict[str, float]:
     """Annual cost [10k CNY] of each budget lever at these values."""
     c, y, k = base.counties, MONTHS_PER_YEAR, base.inspections_per_inspector
     n = levers["inspectors_per_county"]
-    cross_extra = costs.CROSS_REGION_INSPECTION / CROSS_REGION_COST - costs.INSPECTION
+    cross_extra = costs.CROSS_REGION_INSPECTION / get_param("cross_region_cost").default - costs.INSPECTION
     return {
         "inspectors_per_county": n * c * y * (costs.INSPECTOR_MONTH + k * costs.INSPECTION),
         "cross_region_share": levers["cross_region_share"] * n * c * y * k * cross_extra,

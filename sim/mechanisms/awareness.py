@@ -1,35 +1,42 @@
-"""Training and party branches raise awareness, which decays (paper 2.1 党建引领, 2.5 培训)."""
+"""Training and party branches raise awareness, which decays (paper 2.1 党建引领, 2.5 培训).
+
+Each month a firm's owner and workers are trained with probability training_rate / 12 (the
+funded share per year). Awareness a of owners and workers moves as
+
+    a <- a + gain (1 - a) - awareness_decay (a - awareness_floor)
+    gain = training_gain [trained] + party_branch_gain [firm has a party branch]
+
+Party branches (党支部) cover a share party_building of firms, larger firms first
+(sectors.BRANCH_DRAW_SCALE). Grid workers' visits add awareness too (grid.py).
+"""
 
 from __future__ import annotations
 
 import numpy as np
 
+from sim.context import Month
 from sim.state import FLOAT, Enterprises
-
-AWARENESS_FLOOR = 0.2  # untrained awareness the decay returns to [index]
-PARTY_BRANCH_GAIN = 0.01  # monthly awareness gain in firms with a party branch [index / month]
-GRID_VISIT_GAIN = 0.01  # awareness gained from a grid worker's visit (宣传窗口) [index]
 
 
 def party_branch(ent: Enterprises, lv: dict[str, float]) -> np.ndarray:
-    """Firms with a party branch (党支部): coverage rises with party building, larger firms first."""
+    """Firms with a party branch (党支部)."""
     return ent.branch_draw < lv["party_building"]
 
 
-def train_and_decay(
-    ent: Enterprises, lv: dict[str, float], bh: dict[str, float], priority: np.ndarray, rng: np.random.Generator
-) -> np.ndarray:
-    """Apply one month of training, party-branch influence and decay. Returns who was trained.
+def train_and_decay(ent: Enterprises, month: Month, forced: np.ndarray | None = None) -> np.ndarray:
+    """One month of training, party-branch influence and decay. Returns who was trained.
 
-    A committee that cares about safety runs more of the training it is funded for:
-    P(trained this month) = training_rate / 12 * (0.5 + 0.5 priority_county).
+    ``forced``: slots trained this month whatever the draw (in-silico experiments).
     """
-    u = rng.random(ent.n, dtype=FLOAT)
-    trained = u < lv["training_rate"] / 12.0 * (0.5 + 0.5 * priority.astype(FLOAT)[ent.county])
+    lv, bh = month.lv, month.bh
+    u = month.rng("awareness").random(ent.n, dtype=FLOAT)
+    trained = (u < lv["training_rate"] / 12.0) & ent.active
+    if forced is not None and len(forced):
+        trained[forced] = True
     gain = np.where(trained, FLOAT(bh["training_gain"]), FLOAT(0.0))
-    gain += FLOAT(PARTY_BRANCH_GAIN) * party_branch(ent, lv)
-    decay = bh["awareness_decay"]
+    gain += FLOAT(bh["party_branch_gain"]) * party_branch(ent, lv)
+    decay, floor = bh["awareness_decay"], bh["awareness_floor"]
     for aw in (ent.owner_awareness, ent.worker_awareness):
-        aw += gain * (1.0 - aw) - decay * (aw - AWARENESS_FLOOR)
+        aw += gain * (1.0 - aw) - decay * (aw - floor)
         np.clip(aw, 0.0, 1.0, out=aw)
     return trained

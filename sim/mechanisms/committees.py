@@ -1,15 +1,19 @@
 """Safety committees (安全生产委员会) at province, city and county level (paper 1.1, 2.1, 2.6).
 
 Each committee has a safety priority p in [0, 1] (safety against development). It relaxes each
-month toward a resting level,
-    p_rest = max(1 - development_first, 0.2 + 0.6 party_building)     (党政同责 raises the floor)
+month toward a resting level
+
+    p_rest = 1 - development_first (1 - party_building)          (党政同责 shrinks 重发展轻安全)
     p <- p_rest + (p - p_rest)(1 - priority_decay)
-and jumps after accidents of grade larger (较大) or worse in its jurisdiction (campaign-style
-enforcement, 运动式执法), by campaign_jump x (1 - 0.5 rule_of_law): rule of law damps the
-swings. County jump weights by grade: larger 1, major 1.5, especially major 2; cities react to
-larger accidents by half and to major ones fully; the province reacts to major-or-worse ones.
-The priority that drives a county's enforcement is 0.5 county + 0.3 city + 0.2 province.
-A major-or-worse accident also opens a 12-month sector campaign (campaigns.py) unless
+
+and jumps after accidents of grade larger (较大) or worse (campaign-style enforcement,
+运动式执法) by campaign_jump x grade x (1 - rule_of_law_effect rule_of_law): rule of law damps
+the swings. The committees that react are those of the levels that investigate the accident
+under State Council Decree 493 art. 19 and the levels below them: county and city for a larger
+accident (investigated by the city), and the province too for a major or especially major one.
+A county's enforcement priority is county_priority_share of its own committee's and the rest
+in equal parts its city's and the province's (属地管理).
+A major-or-worse accident also opens a sector campaign of campaign_months (campaigns.py) unless
 campaign_jump is 0 (no campaign-style reaction at all).
 """
 
@@ -17,9 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-GRADE_WEIGHT = np.array([0.0, 1.0, 1.5, 2.0])  # general, larger, major, especially major
-CAMPAIGN_MONTHS = 12
-CAMPAIGN_BOOST = 3.0  # inspection weight on a sector under campaign
+from sim.context import Month
 
 
 class Committees:
@@ -34,40 +36,42 @@ class Committees:
 
     @staticmethod
     def resting_level(lv: dict[str, float]) -> float:
-        return max(1.0 - lv["development_first"], 0.2 + 0.6 * lv["party_building"])
+        """Priority a committee relaxes to without pressure [0-1]."""
+        return 1.0 - lv["development_first"] * (1.0 - lv["party_building"])
 
-    def relax(self, lv: dict[str, float], bh: dict[str, float]) -> None:
-        rest = self.resting_level(lv)
-        keep = 1.0 - bh["priority_decay"]
+    def relax(self, month: Month) -> None:
+        rest = self.resting_level(month.lv)
+        keep = 1.0 - month.bh["priority_decay"]
         for p in (self.province, self.city, self.county):
             p -= rest
             p *= keep
             p += rest
         np.subtract(self.campaign_months, 1, out=self.campaign_months, where=self.campaign_months > 0)
 
-    def react(
-        self, county: np.ndarray, grade: np.ndarray, sector: np.ndarray, lv: dict[str, float], bh: dict[str, float]
-    ) -> None:
-        """React to this month's accidents (county, grade and sector per accident)."""
+    def react(self, month: Month, county: np.ndarray, grade: np.ndarray, sector: np.ndarray) -> None:
+        """React to this month's accidents (county, Decree 493 grade and sector per accident)."""
         serious = grade >= 1
         if not serious.any():
             return
-        jump = bh["campaign_jump"] * (1.0 - 0.5 * lv["rule_of_law"])
-        w = GRADE_WEIGHT[grade[serious]]
+        lv, bh = month.lv, month.bh
+        jump = bh["campaign_jump"] * (1.0 - bh["rule_of_law_effect"] * lv["rule_of_law"])
+        g = grade[serious].astype(float)
         c = county[serious]
-        np.add.at(self.county, c, jump * w)
-        city_w = np.where(grade[serious] >= 2, 1.0, 0.5) * w
-        np.add.at(self.city, self.county_city[c], jump * city_w)
+        np.add.at(self.county, c, jump * g)
+        np.add.at(self.city, self.county_city[c], jump * g)
         major = grade[serious] >= 2
         if major.any() and jump > 0:  # campaign_jump = 0 switches campaign-style reactions off
-            self.province += jump * w[major].max()
-            self.campaign_months[np.unique(sector[serious][major])] = CAMPAIGN_MONTHS
+            self.province += jump * g[major].max()
+            self.campaign_months[np.unique(sector[serious][major])] = int(bh["campaign_months"])
         for p in (self.province, self.city, self.county):
             np.minimum(p, 1.0, out=p)
 
-    def effective(self) -> np.ndarray:
-        """Priority driving each county's enforcement."""
-        return 0.5 * self.county + 0.3 * self.city[self.county_city] + 0.2 * self.province[0]
+    def effective(self, month: Month) -> np.ndarray:
+        """Priority driving each county's enforcement [0-1]."""
+        own = month.bh["county_priority_share"]
+        upper = 0.5 * (self.city[self.county_city] + self.province[0])
+        return own * self.county + (1.0 - own) * upper
 
-    def campaign_boost(self) -> np.ndarray:
-        return np.where(self.campaign_months > 0, CAMPAIGN_BOOST, 1.0)
+    def campaign_boost(self, month: Month) -> np.ndarray:
+        """Inspection weight per sector (campaign_inspection_weight while a campaign runs)."""
+        return np.where(self.campaign_months > 0, month.bh["campaign_inspection_weight"], 1.0)

@@ -2,74 +2,123 @@
 Allingham & Sandmo 1972, Hokamp & Pickhardt 2010, Zaklan et al. 2009, Bloomquist 2015).
 
 All terms are in units of the firm's own monthly cost of full compliance. A firm reviewing its
-decision complies with probability sigma(Delta / T) where
+decision (a share review_rate a month: inertia) complies with probability sigma(Delta / T),
+T = decision_noise, where
 
-    Delta = ES + PA + M + P - 1
-    ES = min(1, p_hat (1 + 2 d)) * F * (1 - lambda_hat) * B * (0.6 + 0.8 rule_of_law)
-         expected sanction: perceived detection (raised by a recent penalty d), fine F
-         (fine_level x 12 months of avoided cost, Yitzhaki 1974; up the enforcement pyramid),
-         expected leniency lambda_hat (人情), blacklist multiplier B (联合惩戒); rule of law
-         steadies the expectation that penalties are applied
-    PA = (1 - optimism) * accident_cost * 0.5 * lambda_i    perceived accident cost (侥幸心理)
-    M  = 2 moral_weight * owner_awareness                  moral / responsibility cost
-    P  = peer_weight * (2 q_grid - 1)                      peer effect within the grid (Ising)
+    Delta = ES + PA + MO + PE - (1 - violator_spending)
+    ES = w((1 - optimism) p_hat) (1 - lambda_hat) S      expected sanction
+    S  = the fine one step up the firm's enforcement pyramid (sanctions.fine_months: a year's
+         avoided cost times fine_level, Yitzhaki 1974; Ayres & Braithwaite 1992) times the
+         joint-punishment multiplier 1 + joint_punishment_weight blacklist_strength
+         visibility (blacklist_months / 12) (1 + listed) (联合惩戒)
+    PA = w((1 - optimism) lambda_i) accident_cost management_effect
+         the accident cost the firm expects to avoid by complying (侥幸心理 discounts it)
+    w(p) = p^g / (p^g + (1 - p)^g)^(1/g), g = probability_weighting: small chances of a loss
+         are overweighted (Tversky & Kahneman 1992)
+    MO = moral_weight owner_awareness                     moral / responsibility cost
+    PE = peer_weight (2 q_county - 1)                      peers (Ising), q = compliant share
 
-Intrinsically compliant firms always comply. Departure from the sources: a quarter of firms
-review each month (inertia), rather than every firm every month.
+and (1 - violator_spending) is what violating saves. Intrinsically compliant firms always comply.
+
+Perceived enforcement is learned (Bloomquist 2015), every month, for every firm:
+
+    p_hat      <- (1 - delta) p_hat + delta [(1 - w) c_i + w own_i]
+    lambda_hat <- (1 - delta) lambda_hat + delta L_i
+
+with c_i the probability that a violation at a firm like i is found this month (its inspection
+probability, the county's formality and the inspectors' skill: what its peers in the county
+and sector experience) plus publicity_salience x the county's penalty cases per firm this month
+(publicised penalties deter peers, Johnson 2020; firms with no regulator, 监管悬空, know they
+are not watched and learn only their own zero chance), own_i the firm's own real inspection this month (times the skill that
+found or would have found a violation), w = own_experience_weight, and L_i the chance that the
+firm's own inspector would let a found violation off (its tie and the county's climate,
+leniency.py; firms know who is lenient). In a steady state p_hat and lambda_hat track the actual
+rates; optimism discounts the sanction the firm expects.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from sim.context import Month
+from sim.mechanisms import sanctions
 from sim.state import FLOAT, Enterprises
 
-REVIEW_SHARE = 0.25  # share of firms revisiting their decision each month
-NONCOMPLIANT_FLOOR = 0.25  # safety spending of a violator at zero awareness [share]
+
+def sanction_if_caught(ent: Enterprises, month: Month) -> np.ndarray:
+    """Sanction a caught violator expects: the fine one step up its pyramid, with joint
+    punishment [months of its compliance cost] (sanctions.py)."""
+    next_level = np.maximum(ent.level.astype(np.int16) + 1, sanctions.FINE)  # a violator's breach is fined
+    return sanctions.fine_months(next_level, month) * sanctions.joint_punishment(ent, slice(None), month)
 
 
-def expected_sanction(ent: Enterprises, lv: dict[str, float], visibility: float) -> np.ndarray:
-    """Expected sanction per month of violating, in months of compliance cost."""
-    p = np.minimum(1.0, ent.perceived_detection * (1.0 + 2.0 * ent.deterrence))
-    fine = lv["fine_level"] * 12.0 * (1.0 + 0.5 * ent.level)
-    blacklist = 1.0 + 2.0 * lv["blacklist_strength"] * visibility * (1.0 + ent.listed)
-    steadiness = 0.6 + 0.8 * lv["rule_of_law"]
-    return p * fine * (1.0 - ent.expected_leniency) * blacklist * steadiness
+def weighted(p: np.ndarray, gamma: float) -> np.ndarray:
+    """Decision weight of a probability p (Tversky & Kahneman 1992); gamma = 1 gives p."""
+    p = np.clip(p, 0.0, 1.0)
+    if gamma == 1.0:
+        return p
+    pg = p**gamma
+    return pg / (pg + (1.0 - p) ** gamma) ** (1.0 / gamma)
 
 
-def decide(
-    ent: Enterprises,
-    lv: dict[str, float],
-    bh: dict[str, float],
-    accident_rate: np.ndarray,
-    grid_compliance: np.ndarray,
-    visibility: float,
-    rng: np.random.Generator,
-) -> np.ndarray:
-    """Update ``ent.compliant`` and ``ent.investment``; return P(comply) per firm."""
-    delta = expected_sanction(ent, lv, visibility)
-    delta += (1.0 - bh["optimism"]) * bh["accident_cost"] * 0.5 * accident_rate
-    delta += 2.0 * bh["moral_weight"] * ent.owner_awareness
-    delta += bh["peer_weight"] * (2.0 * grid_compliance.astype(FLOAT)[ent.grid] - 1.0)
-    delta -= 1.0
+def expected_sanction(ent: Enterprises, month: Month) -> np.ndarray:
+    """Expected sanction per month of violating [months of compliance cost]."""
+    bh = month.bh
+    caught = weighted((1.0 - bh["optimism"]) * ent.perceived_detection, bh["probability_weighting"])
+    return caught * (1.0 - ent.expected_leniency) * sanction_if_caught(ent, month)
+
+
+def decide(ent: Enterprises, month: Month, accident_rate: np.ndarray, county_compliance: np.ndarray) -> np.ndarray:
+    """Update ``ent.compliant``, ``ent.investment`` and ``ent.management``; return P(comply)."""
+    bh = month.bh
+    delta = expected_sanction(ent, month)
+    risk = weighted((1.0 - bh["optimism"]) * accident_rate, bh["probability_weighting"])
+    delta += risk * bh["accident_cost"] * bh["management_effect"]
+    delta += bh["moral_weight"] * ent.owner_awareness
+    delta += bh["peer_weight"] * (2.0 * county_compliance.astype(FLOAT)[ent.county] - 1.0)
+    delta -= 1.0 - bh["violator_spending"]
     p_comply = 1.0 / (1.0 + np.exp(-delta / bh["decision_noise"]))
-    # One draw per firm: u < REVIEW_SHARE decides whether it reviews, u / REVIEW_SHARE its choice.
-    u = rng.random(ent.n, dtype=FLOAT)
-    review = u < REVIEW_SHARE
-    choice = (u / REVIEW_SHARE) < p_comply
+    # One draw per firm: u < review_rate decides whether it reviews, u / review_rate its choice.
+    review_rate = bh["review_rate"]
+    u = month.rng("compliance").random(ent.n, dtype=FLOAT)
+    review = u < review_rate
+    choice = (u / review_rate) < p_comply
     ent.compliant[:] = np.where(review, choice, ent.compliant) | ent.intrinsic
-    floor = NONCOMPLIANT_FLOOR + 0.35 * ent.owner_awareness
-    ent.investment[:] = np.where(ent.compliant, 1.0, floor)
+    ent.investment[:] = np.where(ent.compliant, FLOAT(1.0), FLOAT(bh["violator_spending"]))
+    ent.management += FLOAT(bh["management_adjustment"]) * (ent.investment - ent.management)
     return p_comply
 
 
-def learn_detection(ent: Enterprises, bh: dict[str, float], inspected_real: np.ndarray, grid_penalised_share: np.ndarray) -> None:
-    """p_hat <- (1 - delta) p_hat + delta * signal (Bloomquist 2015).
+def learn(
+    ent: Enterprises,
+    month: Month,
+    caught_probability: np.ndarray,
+    own_signal: np.ndarray,
+    letoff: np.ndarray,
+    is_regulated: np.ndarray,
+) -> None:
+    """Learning of perceived detection and leniency (see the module docstring).
 
-    The signal is the firm's own non-formal inspection plus publicised penalties on its grid
-    neighbours (spillover, Johnson 2020), capped at 1.
+    Args:
+        caught_probability: probability this month that a violation at firm i is found.
+        own_signal: per slot, the detection probability of the firm's own real inspection this
+            month (0 when not really inspected), so that E[own] = c_i.
+        letoff: L_i, probability that a violation found at firm i is let off.
+        is_regulated: firms with a regulator (the others are never inspected).
+
+    The county's penalty rate that firms hear of is its expected value this month (the sum over
+    its firms of P(found) x P(a breach) x P(not let off)): at real scale a county has thousands
+    of firms and its monthly count is close to that, while a coarse run (few agents standing for
+    many firms each) would otherwise feed lumpy counts into a concave weighting.
     """
-    delta = bh["detection_learning"]
-    signal = np.minimum(1.0, inspected_real + 5.0 * grid_penalised_share.astype(FLOAT)[ent.grid])
-    ent.perceived_detection *= 1.0 - delta
-    ent.perceived_detection += delta * signal
+    bh, world = month.bh, month.world
+    active = world.by_county(ent.active)
+    penalties = world.by_county(caught_probability * (1.0 - letoff) * (~ent.compliant & ent.active))
+    penalties_per_firm = penalties / np.maximum(active, 1)
+    delta = FLOAT(bh["detection_learning"])
+    w = bh["own_experience_weight"]
+    publicity = (bh["publicity_salience"] * penalties_per_firm).astype(FLOAT)[ent.county] * is_regulated
+    peers = caught_probability + publicity
+    signal = (1.0 - w) * peers + w * own_signal
+    ent.perceived_detection += delta * (signal - ent.perceived_detection)
+    ent.expected_leniency += delta * (letoff - ent.expected_leniency)

@@ -1,26 +1,30 @@
 """Equipment ageing and hidden-hazard build-up (paper 1.3 设备老化, 带病运转; Rasmussen 1997).
 
-    e <- clip(e - equipment_decay (1 - s) + 0.03 s (1 - e), 0, 1)
-    h <- h + hazard_inflow * size_factor * (0.2 + 0.8 (1 - s)) * (1 + 2 (1 - e)) - hazard_repair s h
+    e <- clip(e + equipment_renewal s (1 - e) - equipment_decay (1 - s), 0, 1)
+    h <- h (1 - hazard_repair s) + hazard_inflow size_h (hazard_floor + (1 - hazard_floor)(1 - s))
+                                    (1 + equipment_hazard_factor (1 - e))
 
-with s the firm's safety investment share and e its equipment condition. Rectification orders
-remove hazards in sanctions.py; grid workers' on-the-spot advice in grid.py.
+with s the firm's safety spending share and e its equipment condition: defences drift under
+cost pressure (Rasmussen). Rectification orders remove hazards in sanctions.py, grid workers'
+on-the-spot advice in grid.py, the chemicals platform in information.py.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from sim.context import Month
 from sim.state import Enterprises
 
-EQUIPMENT_RENEWAL = 0.03  # monthly renewal toward new equipment at full investment
 
-
-def evolve(ent: Enterprises, bh: dict[str, float]) -> None:
+def evolve(ent: Enterprises, month: Month) -> None:
+    bh = month.bh
     s = ent.investment
     e = ent.equipment
-    e += EQUIPMENT_RENEWAL * s * (1.0 - e) - bh["equipment_decay"] * (1.0 - s)
+    e += bh["equipment_renewal"] * s * (1.0 - e) - bh["equipment_decay"] * (1.0 - s)
     np.clip(e, 0.0, 1.0, out=e)
-    inflow = bh["hazard_inflow"] * ent.hazard_size * (0.2 + 0.8 * (1.0 - s)) * (3.0 - 2.0 * e)
+    floor = bh["hazard_floor"]
+    inflow = bh["hazard_inflow"] * ent.hazard_size * (floor + (1.0 - floor) * (1.0 - s))
+    inflow *= 1.0 + bh["equipment_hazard_factor"] * (1.0 - e)
     ent.hazards *= 1.0 - bh["hazard_repair"] * s
     ent.hazards += inflow

@@ -1,66 +1,95 @@
 """Leniency from personal relationships (乡土社会人情关系; paper 1.1) and its counterweights.
 
-Tie strength g to the firm's own inspector grows with each visit, g += tie_growth (1 - g), and
-decays without contact, g *= 1 - tie_decay; native inspectors start with stronger ties.
-A detected violation goes unpunished with probability
+Tie strength g of a firm to its own inspector grows with each visit, g += tie_growth (1 - g),
+and relaxes toward its social resting level, g += tie_decay (g_rest - g), where g_rest =
+native_tie for a native inspector (乡土社会: locals know local owners) and 0 otherwise. A
+violation found by the firm's own inspector goes unpunished with probability
 
-    leniency = sigma(leniency_kappa g - theta),
-    theta = 2 + 2 (city_oversight + rule_of_law) + 4 exposure_county
+    leniency = sigma(leniency_kappa g - leniency_threshold) x D_c / (1 + exposure_c)
+    D_c = (1 - oversight_effect city_oversight)(1 - rule_of_law_effect rule_of_law)
+          (1 - records_effect informatisation)
 
-where exposure is the county's recent collusion exposure by accident investigations (Abbink
-2004; Duflo et al. 2013). Cross-region teams (异地执法) have no ties: leniency 0. Rotation
-(轮岗) resets the ties of rotated inspectors' firms.
+(LITERATURE: leniency = sigma(kappa g - expected sanction on the inspector)): city audits, rule
+of law and enforcement records (执法全过程记录, paper 1.2) check let-offs, and a county whose
+collusion has been exposed is more careful (Duflo et al. 2013; Jia & Nie 2017). Cross-region
+teams (异地执法) have no ties: leniency 0.
+Exposure rises by investigation_exposure whenever an accident investigation (larger or worse
+accidents, Decree 493) or a cross-region team finds a firm let off in the last
+deterrence_months, and decays by exposure_decay a month. Rotation (轮岗交流) brings a new officer
+to a post: the post's firms lose their ties to it (g = 0), which then rebuild toward the resting
+level (Abbink 2004: rotation resets ties).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from sim.state import Enterprises
-
-EXPOSURE_DECAY = 0.95  # monthly persistence of collusion exposure
-INQUIRY_SHARE = 0.1  # exposure from any larger-or-worse investigation, x investigation_exposure
+from sim.context import Month
+from sim.state import FLOAT, Enterprises
 
 
-def leniency(tie: np.ndarray, county: np.ndarray, lv: dict[str, float], bh: dict[str, float], exposure: np.ndarray) -> np.ndarray:
-    theta = 2.0 + 2.0 * (lv["city_oversight"] + lv["rule_of_law"]) + 4.0 * exposure[county]
-    return 1.0 / (1.0 + np.exp(-(bh["leniency_kappa"] * tie - theta)))
+def discipline(month: Month) -> float:
+    """Share of leniency and formality left after city oversight, rule of law and enforcement
+    records [0-1]."""
+    lv, bh = month.lv, month.bh
+    return (
+        (1.0 - bh["oversight_effect"] * lv["city_oversight"])
+        * (1.0 - bh["rule_of_law_effect"] * lv["rule_of_law"])
+        * (1.0 - bh["records_effect"] * lv["informatisation"])
+    )
 
 
-def decay_ties(ent: Enterprises, bh: dict[str, float]) -> None:
-    ent.tie *= 1.0 - bh["tie_decay"]
+def leniency(tie: np.ndarray, county: np.ndarray, month: Month, exposure: np.ndarray) -> np.ndarray:
+    """Probability that the firm's own inspector lets a found violation off [0-1]."""
+    bh = month.bh
+    ties = 1.0 / (1.0 + np.exp(-(bh["leniency_kappa"] * tie - bh["leniency_threshold"])))
+    return ties * (discipline(month) / (1.0 + exposure))[county]
 
 
-def grow_ties(ent: Enterprises, slots: np.ndarray, bh: dict[str, float]) -> None:
-    ent.tie[slots] += bh["tie_growth"] * (1.0 - ent.tie[slots])
+def resting_tie(ent: Enterprises, month: Month) -> np.ndarray:
+    return FLOAT(month.bh["native_tie"]) * month.world.inspector_native[ent.inspector]
 
 
-def rotate(ent: Enterprises, lv: dict[str, float], n_inspectors: int, rng: np.random.Generator) -> np.ndarray:
-    """Rotate inspectors (share rotation_rate per year); their firms' ties reset. Returns who."""
-    rotated = rng.random(n_inspectors) < lv["rotation_rate"] / 12.0
+def relax_ties(ent: Enterprises, month: Month) -> None:
+    ent.tie += FLOAT(month.bh["tie_decay"]) * (resting_tie(ent, month) - ent.tie)
+
+
+def grow_ties(ent: Enterprises, slots: np.ndarray, month: Month) -> None:
+    ent.tie[slots] += month.bh["tie_growth"] * (1.0 - ent.tie[slots])
+
+
+def rotate(ent: Enterprises, month: Month) -> np.ndarray:
+    """Rotate inspectors (share rotation_rate per year); returns the rotated posts."""
+    rotated = month.rng("rotation").random(month.world.n_inspectors) < month.lv["rotation_rate"] / 12.0
     if rotated.any():
         ent.tie[rotated[ent.inspector]] = 0.0
     return rotated
 
 
-def investigate(
-    ent: Enterprises, slots: np.ndarray, month: int, exposure: np.ndarray, n_counties: int, bh: dict[str, float]
-) -> np.ndarray:
-    """Accident investigations of larger-or-worse accidents at ``slots``.
+def stationary_tie(native: np.ndarray, values: dict[str, float]) -> np.ndarray:
+    """Mean tie under relaxation toward the resting level and resets by rotation (set-up)."""
+    d, r = values["tie_decay"], values["rotation_rate"] / 12.0
+    share = d / (d + r) if d + r > 0 else 1.0
+    return FLOAT(values["native_tie"] * share) * native
 
-    A firm let off in the last 12 months with a strong tie (g > 0.3) exposes collusion: the
-    county's exposure rises and all ties in the county halve. Returns exposed cases per county.
+
+def letoff_within(ent: Enterprises, slots: np.ndarray, month: Month) -> np.ndarray:
+    """Whether each firm in ``slots`` was let off within the last deterrence_months."""
+    return month.number - ent.last_letoff[slots] <= month.bh["deterrence_months"]
+
+
+def expose(ent: Enterprises, month: Month, exposure: np.ndarray, checked: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    """Decay exposure, then add investigation_exposure per checked firm found let off recently.
+
+    ``checked``: slots whose enforcement record was checked this month (investigated serious
+    accidents, one real firm each; cross-region inspections, m real firms each); ``weight``:
+    real firms checked per entry. Returns exposed cases per county [real firms].
     """
-    exposure *= EXPOSURE_DECAY
-    if len(slots) == 0:
-        return np.zeros(n_counties)
-    county = ent.county[slots]
-    np.add.at(exposure, county, INQUIRY_SHARE * bh["investigation_exposure"])
-    colluded = (month - ent.last_letoff[slots] <= 12) & (ent.tie[slots] > 0.3)
-    cases = np.bincount(county[colluded], minlength=n_counties).astype(float)
-    exposure += bh["investigation_exposure"] * cases
-    np.minimum(exposure, 2.0, out=exposure)
-    if cases.any():
-        hit = cases[ent.county] > 0
-        ent.tie[hit] *= 0.5
+    exposure *= 1.0 - month.bh["exposure_decay"]
+    n = month.world.n_counties
+    if len(checked) == 0:
+        return np.zeros(n)
+    hit = letoff_within(ent, checked, month)
+    cases = np.bincount(ent.county[checked[hit]], weight[hit], minlength=n)
+    exposure += month.bh["investigation_exposure"] * cases
     return cases
