@@ -16,8 +16,8 @@ from sim.jurisdiction import REGION_ZH, REGIONS
 from sim.mechanisms.accidents import CAUSES, CAUSES_ZH
 from sim.mechanisms.grading import GRADES, GRADES_ZH
 
-__all__ = ["CJK_FONTS", "GRADE_COLOURS", "REGION_COLOURS", "cjk_font", "label", "region_label", "run_figures",
-           "save_figure", "setup_fonts"]
+__all__ = ["CJK_FONTS", "GRADE_COLOURS", "REGION_COLOURS", "cjk_font", "english_if_no_cjk_font", "label",
+           "region_label", "run_figures", "save_figure", "setup_fonts"]
 
 REGION_COLOURS = {"south": "#1b9e77", "central": "#d95f02", "north": "#7570b3"}
 GRADE_COLOURS = ("#bdbdbd", "#fdae6b", "#e6550d", "#a50f15")
@@ -43,15 +43,20 @@ def region_label(region: str) -> str:
     return label(region.capitalize(), REGION_ZH[region])
 
 
+def english_if_no_cjk_font(fig) -> None:
+    """Without a CJK font, drop the Chinese of a finished figure (call it before ``savefig``)."""
+    if not cjk_font():
+        with warnings.catch_warnings():
+            # drawing once to find the tick labels meets the Chinese that is stripped just after
+            warnings.filterwarnings("ignore", message="Glyph .* missing from font", category=UserWarning)
+            strip_cjk_text(fig)
+
+
 def save_figure(fig, path: Path, dpi: int = 120) -> Path:
     """Write ``fig`` to ``path`` atomically; without a CJK font, Chinese text is dropped first."""
     tmp = path.with_name(f".{path.stem}.tmp.png")
-    with warnings.catch_warnings():
-        # The only glyph warnings left come from text stripped just below; never shown to users.
-        warnings.filterwarnings("ignore", message="Glyph .* missing from font", category=UserWarning)
-        if not cjk_font():
-            strip_cjk_text(fig)
-        fig.savefig(tmp, dpi=dpi, bbox_inches="tight")
+    english_if_no_cjk_font(fig)
+    fig.savefig(tmp, dpi=dpi, bbox_inches="tight")
     tmp.replace(path)
     plt.close(fig)
     return path
