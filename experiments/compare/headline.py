@@ -98,7 +98,7 @@ def sentence(row, ctx: Context) -> tuple[str, str]:
     lo_hi = ci.split(", ") if ci else []
     ci_en = f" [95% CI {lo_hi[0]}, {lo_hi[1]}]" if len(lo_hi) == 2 else ""
     ci_zh = f"（95%置信区间 {lo_hi[0]} 至 {lo_hi[1]}）" if len(lo_hi) == 2 else ""
-    en = (f"{REGION_EN[row['region']]}, {en_name.lower() if en_name != 'Deaths' else 'deaths'} {ctx.period}: "
+    en = (f"{REGION_EN[row['region']]}, {en_name.lower()} over {ctx.period}: "
           f"{head} {u_en}{ci_en}, {rel} of {base} in the base{method_en}; {verdict_en}.")
     base_zh = f"{base}{fmt.unit_zh(unit)}" if unit != "share" else base
     zh = (f"{REGION_CN[row['region']]}{ctx.period_zh}{zh_name}：变化 {head}{u_zh}{ci_zh}，"
