@@ -92,3 +92,10 @@ def test_paired_differences_chooses_the_method_per_outcome():
     assert table.loc["major_or_worse", "method"] == EXACT_POISSON
     assert table.loc["compliance_rate", "method"] == PAIRED_T  # a share, not a count
     assert table.loc["major_or_worse", "rel_ci_low"] >= -1.0
+
+
+def test_mean_interval_of_a_non_negative_outcome_stays_non_negative():
+    m, lo, hi = mean_ci(np.array([0.0, 0.0, 300.0]))  # a skewed, large count: t interval, cut at 0
+    assert m == 100 and lo == 0.0 and hi > 300
+    m, lo, hi = mean_ci(np.array([-5.0, 0.0, 300.0]))  # values that can be negative keep the t interval
+    assert lo < 0

@@ -138,3 +138,27 @@ def test_dashboard_says_at_start_up_when_no_cjk_font(no_cjk_font, monkeypatch, c
     assert main(["dashboard"]) == 0
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "no Chinese (CJK) font" in err[0] and "fonts-noto-cjk" in err[0]
+
+
+def test_sensitivity_figures_with_no_cjk_font_raise_no_glyph_warning(no_cjk_font, tmp_path):
+    import numpy as np
+    from SALib.sample import morris as morris_sample
+
+    from experiments.sensitivity.analysis import analyse_output
+    from experiments.sensitivity.figures import figure, figure_overview
+
+    problem = {"num_vars": 3, "names": ["fine_level", "training_rate", "rescue_capacity"], "bounds": [[0, 1]] * 3}
+    X = morris_sample.sample(problem, 6, num_levels=4, seed=1)
+    rng = np.random.default_rng(0)
+    Y = (3 * X[:, 0] + X[:, 1])[:, None] + rng.normal(0, 0.1, (len(X), 2))
+    info = {"fine_level": {"label": "Fine level", "zh": "罚款力度", "kind": "lever"},
+            "training_rate": {"label": "Safety training", "zh": "安全培训", "kind": "lever"},
+            "rescue_capacity": {"label": "Rescue capacity", "zh": "应急救援能力", "kind": "lever"}}
+    analyses = [analyse_output(name, "morris", problem, X, Y, num_resamples=20, replicate_resamples=5,
+                               factor_info=info) for name in ("deaths", "deaths__south")]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        figure(analyses[0], tmp_path / "m.png", "deaths (死亡人数)")
+        figure_overview(analyses, tmp_path / "o.png")
+    assert not [w for w in caught if "Glyph" in str(w.message)]
+    assert (tmp_path / "o.png").stat().st_size > 1000

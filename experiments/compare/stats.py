@@ -199,7 +199,8 @@ def effect(base: np.ndarray, other: np.ndarray, *, count: bool = False, level: f
 
 def mean_ci(values: np.ndarray, *, count: bool = False, level: float = LEVEL,
             rare_mean: float = RARE_MEAN) -> tuple[float, float, float]:
-    """Mean of replicate values with its 95% interval: exact Poisson for rare counts, else t."""
+    """Mean of replicate values with its 95% interval: exact Poisson for rare counts, else t
+    (cut at 0 for non-negative outcomes)."""
     v = np.asarray(values, float)
     v = v[~np.isnan(v)]
     n = len(v)
@@ -212,7 +213,10 @@ def mean_ci(values: np.ndarray, *, count: bool = False, level: float = LEVEL,
     if n < 2:
         return m, math.nan, math.nan
     half = float(stats.t.ppf(0.5 + level / 2, n - 1)) * float(v.std(ddof=1)) / math.sqrt(n)
-    return m, m - half, m + half
+    # The mean of a non-negative outcome is not negative: cutting the interval at 0 keeps every
+    # true value it covered (its coverage is unchanged).
+    low = max(m - half, 0.0) if (v >= 0).all() else m - half
+    return m, low, m + half
 
 
 def counts_outcome(metric: str) -> bool:
