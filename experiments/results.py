@@ -9,6 +9,7 @@ import pandas as pd
 from scipy import stats
 
 from experiments.outcomes import LABELS
+from experiments.reporting.numbers import compact
 from experiments.store import Store
 
 HEADLINE = ("deaths", "accidents", "larger_or_worse", "compliance_rate", "hazards_per_enterprise",
@@ -57,13 +58,7 @@ def headline_table(outcomes: pd.DataFrame, columns: list[str] | None = None, max
 
 
 def _num(v: float) -> str:
-    if abs(v) >= 1e6:
-        return f"{v / 1e6:.2f}M"
-    if abs(v) >= 1e4:
-        return f"{v / 1e3:.1f}k"
-    if abs(v) >= 100:
-        return f"{v:.0f}"
-    return f"{v:.3g}"
+    return compact(v)
 
 
 def describe(store: Store, max_failures: int = 10) -> str:

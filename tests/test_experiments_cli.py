@@ -121,18 +121,27 @@ def test_compare_end_to_end(tmp_path, capsys):
     captured = capsys.readouterr()
     assert "too few" in captured.err  # R = 3 warns
     assert "Deaths" in captured.out and "rescue" in captured.out
+    # the answer comes first: the headline sentences, both languages, province and regions
+    first = captured.out.splitlines()[0]
+    assert first.startswith("rescue (More rescue 加强救援) against tiny")
+    for words in ("Jiangsu, deaths", "North (Subei), major-or-worse accidents", "江苏全省", "苏北", "95%置信区间"):
+        assert words in captured.out, words
+    assert "report.html" in captured.out.splitlines()[-1]  # says what to open next
     table = pd.read_csv(out / "comparison.csv")
     assert set(table["region"]) == {"province", "south", "central", "north"}
     for metric in ("deaths", "accidents_general", "accidents_larger", "accidents_major",
-                   "accidents_especially_major", "larger_or_worse", "compliance_rate", "hazards_per_enterprise",
+                   "accidents_especially_major", "larger_or_worse", "major_or_worse", "compliance_rate", "hazards_per_enterprise",
                    "inspections", "penalty_cases", "zero_penalty_counties", "enforcement_cost_10k_cny",
                    "compliance_cost_10k_cny"):
         assert len(table[table.metric == metric]) == 4, metric
     assert (table["n_pairs"] == 3).all()
-    for name in ("timeseries.png", "forest.png", "regional.png", "report.md"):
+    for name in ("effects.png", "regional.png", "difference_by_year.png", "envelopes.png", "report.md",
+                 "yearly.csv"):
         assert (out / name).stat().st_size > 0
     html = (out / "report.html").read_text(encoding="utf-8")
-    assert '<meta charset="utf-8">' in html and html.count("data:image/png;base64,") == 3
+    assert '<meta charset="utf-8">' in html and html.count("data:image/png;base64,") == 4
+    md = (out / "report.md").read_text(encoding="utf-8")
+    assert md.index("Headline") < md.index("Scenarios") and "重大及以上事故" in md
     for words in ("rescue_capacity", "应急救援能力", "fine_level", "罚款力度", "苏南", "情景差异"):
         assert words in html, words
     # resume: nothing to run again, same table

@@ -36,7 +36,8 @@ def test_ishigami_report_and_tables(ishigami):
     html = (out / "report.html").read_text(encoding="utf-8")
     assert '<meta charset="utf-8">' in html and "data:image/png;base64," in html
     md = (out / "report.md").read_text(encoding="utf-8")
-    assert "matter most" in md and "影响最大" in md
+    assert "distinguishable from no effect" in md and "可与零区分" in md
+    assert md.index("Overview") < md.index("How to read") < md.index("Findings by output")
     assert (out / "figures" / "sobol_y.png").stat().st_size > 1000
     import pandas as pd
 

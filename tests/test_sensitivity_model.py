@@ -96,6 +96,38 @@ def test_pipeline_end_to_end(results, method):
         assert "Across regions" in (r.out / "report.md").read_text(encoding="utf-8")
 
 
+def test_report_tells_one_story_across_overview_regions_and_findings(results):
+    """The overview, the regional table and the findings name the same factors (one rule), and
+    μ* intervals stop at 0."""
+    from experiments.sensitivity.figures import influential_factors
+
+    r = results["morris"]
+    md = (r.out / "report.md").read_text(encoding="utf-8")
+    assert md.index("## Overview") < md.index("## Across regions") < md.index("## Findings by output")
+    assert (r.out / "figures" / "overview.png").stat().st_size > 1000
+    table_rows = {line.split(" | ")[0].lstrip("| "): line.strip("| ").split(" | ")
+                  for line in md.splitlines() if line.startswith("| ") and " (" in line.split(" | ")[0]}
+    for base in ("accidents", "deaths"):
+        cells = next(v for k, v in table_rows.items() if k.startswith(base + " ("))
+        for cell, name in zip(cells[1:5], [base, *(f"{base}__{g}" for g in ("south", "central", "north"))],
+                              strict=True):
+            a = r.analysis(name)
+            infl = influential_factors(a)
+            labels = a.table.drop_duplicates("factor").set_index("factor")["label"]
+            expected = ", ".join(labels[f] for f in infl[:3]) if infl else "none 无"
+            assert cell == expected, (name, cell, expected)
+            finding = next(line for line in md.splitlines() if line.startswith(f"**{output_title_of(name)}**:"))
+            assert ("no lever has an effect distinguishable" in finding) == (not infl), (name, finding)
+    t = pd.read_csv(r.out / "indices.csv")
+    assert (t.loc[t["index"] == "mu_star", "low"] >= 0).all()
+
+
+def output_title_of(name: str) -> str:
+    from experiments.sensitivity.spec import output_title
+
+    return output_title(name)
+
+
 def test_dead_lever_has_zero_index(results):
     for output in ("accidents", "inspections"):
         mu = results["morris"].analysis(output).table

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import textwrap
 from pathlib import Path
 
 from safegov.commands.batchopts import add_batch_flags, report_failures
@@ -58,7 +59,15 @@ def main(args) -> int:
                          workers=args.workers, scheduler=args.scheduler, quiet=args.quiet,
                          chunk_size=args.chunk_size, model=args.model, figures=not args.no_figures,
                          warning=warning)
+    print(result["headline_text"])
+    for en, _zh in result["warnings"]:  # the report has both languages
+        print(textwrap.fill("warning: " + en.replace("**", ""), width=110, subsequent_indent="  "))
+    print()
     print(result["table_text"])
     print(result["report"].summary())
-    print(f"wrote {', '.join(p.name for p in result['files'])} to {result['out']}/")
+    names = [p.name for p in result["files"]]
+    print(f"wrote {', '.join(names)} to {result['out']}/")
+    if "report.html" in names:
+        print(f"open {result['out']}/report.html in a browser (the whole comparison with figures; report.md for "
+              f"text); rerun the same command with more --replicates to narrow the intervals")
     return report_failures(result["report"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from safegov.commands.common import int_in
 
@@ -29,5 +30,9 @@ def register(sub) -> None:
 
 def main(args) -> int:
     from safegov.dashboard.server import serve
+    from sim.fonts import NO_CJK_NOTICE, cjk_font
+
+    if cjk_font() is None:  # say so once at start-up rather than draw boxes for Chinese
+        sys.stderr.write(f"safegov dashboard: {NO_CJK_NOTICE}\n")
 
     return serve(args.host, args.port, args.lang)

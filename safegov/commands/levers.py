@@ -31,15 +31,16 @@ def main(args) -> int:
         for p in rows:
             writer.writerow(asdict(p))
     else:
+        from experiments.reporting.terminal import table
+
         for kind in ("lever", "uncertain"):
             chosen = [p for p in rows if p.kind == kind]
             if not chosen:
                 continue
             print("POLICY LEVERS 政策杠杆" if kind == "lever" else "UNCERTAIN PARAMETERS 不确定行为参数")
-            for p in chosen:
-                print(
-                    f"  {p.name:<26} {p.default:>9g}  [{p.low:g}, {p.high:g}] {p.unit:<28} "
-                    f"{p.zh:<14} {p.mechanism:<12} §{p.paper}"
-                )
+            header = ["name", "default", "range", "unit", "中文", "mechanism", "paper §"]
+            body = [[p.name, f"{p.default:g}", f"[{p.low:g}, {p.high:g}]", p.unit, p.zh, p.mechanism, p.paper]
+                    for p in chosen]
+            print(table(header, body, right={1}, indent="  "))  # aligned by display width (CJK = 2 columns)
             print()
     return 0

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-import unicodedata
 from pathlib import Path
 
 from safegov.commands.common import DEFAULT_SCENARIO, int_in, scenario_path
@@ -38,8 +37,9 @@ def register(sub) -> None:
 
 def _pad(text: str, width: int = 30) -> str:
     """Left-justify counting CJK characters as two columns, so the numbers line up."""
-    shown = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-    return text + " " * max(width - shown, 1)
+    from experiments.reporting.terminal import pad
+
+    return pad(text, width - 1) + " "
 
 
 def headline_table(summary: dict) -> str:
@@ -76,4 +76,19 @@ def main(args) -> int:
     files = write_run(result, out, figures=not args.no_figures)
     print(headline_table(result.summary))
     print(f"wrote {len(files)} files to {out}/ in {time.perf_counter() - started:.1f} s")
+    print(next_steps(out, files))
     return 0
+
+
+def next_steps(out: Path, files: list[Path]) -> str:
+    """What was written and what to open or run next (the README's first command ends here)."""
+    pngs = [f.name for f in files if f.suffix == ".png"]
+    tables = [f.name for f in files if f.suffix != ".png"]
+    lines = [f"  tables: {', '.join(tables)}"]
+    if pngs:
+        lines.append(f"  figures: {', '.join(pngs)}")
+        lines.append(f"open {out / pngs[0]} first (deaths and accidents by year and region)")
+    lines += ["next: compare a policy with the baseline on the same random draws (effects with 95% CIs):",
+              "  .venv/bin/safegov compare baseline cross_region_enforcement --agents 20000",
+              "or train with the dashboard: .venv/bin/safegov dashboard   (README.md: quick starts; docs/: the rest)"]
+    return "\n".join(lines)

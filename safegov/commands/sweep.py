@@ -31,8 +31,19 @@ def main(args) -> int:
                        chunk_size=args.chunk_size, manifest_extra=sweep.manifest(), desc="sweep")
     design = sweep.design_table()
     _atomic(Path(out) / "design.csv", lambda p: design.to_csv(p, index=False))
-    outcomes = Store(out).outcomes()
-    outcomes = outcomes[outcomes["run_id"].isin({s.run_id for s in specs})]
+    store = Store(out)
+    wanted = {s.run_id for s in specs}
+    outcomes = store.outcomes()
+    outcomes = outcomes[outcomes["run_id"].isin(wanted)]
     print(headline_table(outcomes, max_rows=20))
     print(report.summary())
+    if len(outcomes):
+        from experiments.sweep_report import ENVELOPE_METRICS, write_sweep_report
+
+        series = store.series(metrics=list(ENVELOPE_METRICS)) if sweep.raw.model == "sim" else None
+        if series is not None:
+            series = series[series["run_id"].isin(wanted)]
+        files = write_sweep_report(Path(out), sweep, outcomes.reset_index(drop=True), series, report)
+        print(f"wrote design.csv, {', '.join(f.name for f in files)} to {out}/")
+        print(f"open {Path(out) / 'report.html'} in a browser (factors against outcomes, envelopes per design point)")
     return report_failures(report)
