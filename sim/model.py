@@ -31,6 +31,7 @@ from sim.mechanisms import (
     information,
     inspection,
     leniency,
+    reporting,
     sanctions,
     severity,
 )
@@ -95,6 +96,7 @@ class SafetyModel(mesa.Model):
         self.accident_rate = accidents.rates(self.firms, self.bh).total
         self.recorder = Recorder(self, self.months, by_county)
         self._pending: dict[str, list[np.ndarray]] = {"inspect": [], "train": [], "penalise": []}
+        self.last_outcome: MonthOutcome | None = None
 
         gc_was_enabled = gc.isenabled()
         gc.disable()  # creating many handles: the collector would only slow this down
@@ -194,6 +196,8 @@ class SafetyModel(mesa.Model):
         # 4. Severity, rescue and Decree 493 grades; the incident pyramid.
         assessed = severity.assess(firms, events, month)
         firms.last_accident[events.slot] = month.number
+        # 13. Statistics: officials under accident targets hide some small accidents (瞒报).
+        in_statistics = reporting.reported(firms, events, assessed.grade, month)
         minor, near = severity.pyramid_expectations(firms, rates, month)
         pyramid_rng = month.rng("pyramid")
         minor_c = pyramid_rng.poisson(world.by_county(minor))
@@ -222,7 +226,7 @@ class SafetyModel(mesa.Model):
         forced_penalty = self._take("penalise")
         if len(forced_penalty):
             draws = month.keyed("sanctions").uniforms(firms.uid[forced_penalty], 1)[:, 0]
-            sanc = sanc.merged(sanctions.punish(firms, forced_penalty, draws, month))
+            sanc = sanc.merged(sanctions.punish(firms, forced_penalty, draws, month, penalty=True))
         # 1. (learning) Perceived detection and leniency track what firms like each experience.
         own = np.zeros(firms.n, dtype=FLOAT)
         own[insp.slots] = insp.skill
@@ -248,6 +252,7 @@ class SafetyModel(mesa.Model):
             trained=trained,
             events=events,
             assessed=assessed,
+            reported=in_statistics,
             minor_by_county=minor_c,
             near_by_county=near_c,
             near_reported_by_county=near_reported_c,
@@ -270,6 +275,7 @@ class SafetyModel(mesa.Model):
         leniency.relax_ties(firms, month)
         leniency.rotate(firms, month)
         self.recorder.record_month_end(month, firms, out)
+        self.last_outcome = out  # what this month's mechanisms produced (in-silico experiments read it)
         if self.month >= self.months:
             self.running = False
 

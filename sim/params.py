@@ -76,6 +76,11 @@ PARAMETERS: tuple[Param, ...] = (
     _lever("rule_of_law", 0.3, 0.0, 1.0, "index", "法治化",
            "Rule of law", "committees", "2.6",
            "Lowers formality and leniency and damps campaign-style priority swings."),
+    _lever("accident_targets", 0.3, 0.0, 1.0, "index", "事故控制指标考核",
+           "Accident-reduction targets", "committees", "2.1, 2.6",
+           "Weight of accident counts in officials' assessment (控制指标, 一票否决): committees give "
+           "safety more weight, and officials hide some small accidents from the statistics.",
+           source="Fisman & Wang 2017 (death ceilings: real declines and manipulated reports)"),
     # ----------------------------------------------------------------- inspection (1.1, 1.2, 2.5)
     _lever("inspectors_per_county", 25.0, 2.0, 120.0, "persons per county", "执法人员编制",
            "Inspectors per county", "inspection", "1.2",
@@ -214,6 +219,11 @@ PARAMETERS: tuple[Param, ...] = (
                "Safety-management adjustment", "accidents", "1.3",
                "Monthly speed at which a firm's safety management follows its safety spending.",
                source="assumption: procedures, supervision and training take months to build or lapse"),
+    _uncertain("underreporting", 0.3, 0.0, 0.6, "share", "瞒报",
+               "Concealment of small accidents", "reporting", "2.1, 2.6",
+               "Share of general accidents left out of the statistics under full accident "
+               "targets and no checks (larger-or-worse accidents are always reported).",
+               source="Fisman & Wang 2017 (reports bunch below death ceilings); size calibrated"),
     # ------------------------------------------------------------------------ sanctions (1.2)
     _uncertain("sanction_escalation", 0.5, 0.0, 2.0, "x fine per step", "处罚升级",
                "Sanction escalation", "sanctions", "1.2",

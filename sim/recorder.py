@@ -44,6 +44,7 @@ class MonthOutcome:
     trained: np.ndarray
     events: accidents.Events
     assessed: severity.Assessed
+    reported: np.ndarray  # per accident: enters the official statistics
     minor_by_county: np.ndarray
     near_by_county: np.ndarray
     near_reported_by_county: np.ndarray
@@ -110,12 +111,18 @@ class Recorder:
                     "direct_loss_10k_cny": a.loss,
                     "deaths_saved": a.deaths_saved,
                     "grade": a.grade,
+                    "reported": out.reported,
                     "firm_uid": firms.uid[ev.slot],
                     "slot": ev.slot,
                 }
             )
         t.add("accidents", county)
+        # The sum of the firms' accident rates: expected accidents, the same risk without Poisson noise.
+        t.add_slots("accident_risk", out.accident_rate, month.firms_per_agent)
+        t.add_slots("chemical_accident_risk", out.accident_rate * (firms.sector == S.CHEMICALS), month.firms_per_agent)
         t.add("deaths", county, a.deaths)
+        t.add("accidents_reported", county[out.reported])
+        t.add("deaths_reported", county[out.reported], a.deaths[out.reported])
         t.add("serious_injuries", county, a.injuries)
         t.add("direct_loss_10k_cny", county, a.loss)
         t.add("deaths_saved", county, a.deaths_saved)

@@ -55,6 +55,7 @@ def _accident_table(model: SafetyModel) -> pd.DataFrame:
         "deaths_saved",
         "grade",
         "firm_uid",
+        "reported",
     ]
     if model.events:
         raw = {c: np.concatenate([e[c] for e in model.events]) for c in cols}
@@ -79,6 +80,7 @@ def _accident_table(model: SafetyModel) -> pd.DataFrame:
             "direct_loss_10k_cny": raw["direct_loss_10k_cny"].astype(float),
             "deaths_saved": raw["deaths_saved"].astype(np.int64),
             "firm_uid": raw["firm_uid"].astype(np.int64),
+            "reported": raw["reported"].astype(bool),
         }
     )
 

@@ -41,6 +41,7 @@ STREAM_NAMES = (
     "rotation",  # inspector rotation
     "sanctions",  # blacklisting draws (keyed)
     "experiment",  # treatment assignment of in-silico experiments
+    "reporting",  # whether an accident enters the statistics (keyed)
 )
 
 

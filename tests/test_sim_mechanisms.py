@@ -119,6 +119,8 @@ def test_committee_priority_jumps_after_serious_accident_and_decays(tiny):
     for _ in range(80):
         c.relax(month)
     assert abs(c.county[0] - rest) < 0.05
-    # Party building (党政同责) shrinks the development-first weight: 1 - 0.9 (1 - 1) = 1.
-    assert c.resting_level({**month.lv, "development_first": 0.9, "party_building": 1.0}) == pytest.approx(1.0)
-    assert c.resting_level({**month.lv, "development_first": 0.9, "party_building": 0.0}) == pytest.approx(0.1)
+    # Party building (党政同责) and accident targets shrink the development-first weight.
+    lv = {**month.lv, "development_first": 0.9, "accident_targets": 0.0}
+    assert c.resting_level({**lv, "party_building": 1.0}) == pytest.approx(1.0)
+    assert c.resting_level({**lv, "party_building": 0.0}) == pytest.approx(0.1)
+    assert c.resting_level({**lv, "party_building": 0.0, "accident_targets": 0.5}) == pytest.approx(0.55)

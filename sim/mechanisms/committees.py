@@ -3,7 +3,9 @@
 Each committee has a safety priority p in [0, 1] (safety against development). It relaxes each
 month toward a resting level
 
-    p_rest = 1 - development_first (1 - party_building)          (党政同责 shrinks 重发展轻安全)
+    p_rest = 1 - development_first (1 - party_building)(1 - accident_targets)
+             (党政同责 and accident targets in officials' assessment shrink 重发展轻安全;
+              Fisman & Wang 2017: safety incentives for officials lowered deaths)
     p <- p_rest + (p - p_rest)(1 - priority_decay)
 
 and jumps after accidents of grade larger (较大) or worse (campaign-style enforcement,
@@ -37,7 +39,7 @@ class Committees:
     @staticmethod
     def resting_level(lv: dict[str, float]) -> float:
         """Priority a committee relaxes to without pressure [0-1]."""
-        return 1.0 - lv["development_first"] * (1.0 - lv["party_building"])
+        return 1.0 - lv["development_first"] * (1.0 - lv["party_building"]) * (1.0 - lv["accident_targets"])
 
     def relax(self, month: Month) -> None:
         rest = self.resting_level(month.lv)

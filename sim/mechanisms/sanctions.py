@@ -68,12 +68,13 @@ def fine_months(level: np.ndarray, month: Month) -> np.ndarray:
     return month.lv["fine_level"] * 12.0 * avoided * (1.0 + bh["sanction_escalation"] * steps)
 
 
-def punish(ent: Enterprises, slots: np.ndarray, draws: np.ndarray, month: Month) -> Sanctions:
-    """Punish violations at ``slots`` (one keyed uniform per slot in ``draws``)."""
+def punish(ent: Enterprises, slots: np.ndarray, draws: np.ndarray, month: Month, penalty: bool = False) -> Sanctions:
+    """Punish violations at ``slots`` (one keyed uniform per slot in ``draws``); ``penalty``:
+    at least a fine whatever the firm's compliance (a penalty imposed from outside)."""
     lv, bh = month.lv, month.bh
     prior = ent.level[slots].astype(np.int16)
     wilful = ~ent.compliant[slots] & (ent.hazards[slots] > bh["wilful_hazards"])
-    breach = ~ent.compliant[slots]
+    breach = ~ent.compliant[slots] | penalty
     level = np.minimum(np.maximum(prior + 1 + wilful, np.where(breach, FINE, 1)), REVOCATION).astype(np.int8)
     ent.level[slots] = level
     ent.clean_months[slots] = 0
