@@ -87,6 +87,7 @@ def svg(fig: Figure, key: str, wide: bool = False, **attrs) -> str:
         fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None})
     text = buf.getvalue()
     text = text[text.index("<svg"):]
+    text = re.sub(r"\s*<metadata>.*?</metadata>", "", text, count=1, flags=re.S)
     # scale with the cell (the viewBox keeps proportions); drop matplotlib's fixed size in pt
     text = re.sub(r'<svg([^>]*?) width="[^"]*" height="[^"]*"', r'<svg\1 width="100%"', text, count=1)
     extra = "".join(f' data-{k}="{escape(str(v))}"' for k, v in attrs.items())
@@ -190,27 +191,33 @@ def _metric_title(metric: str, lang: str) -> str:
     return metric_label(metric, lang) + ("（%）" if lang == "zh" else " (%)") * (metric == "compliance_rate")
 
 
+def _exercise_figure(years: list[int], paths: dict, lang: str, metric: str, scale: float = 1.0,
+                     legend: bool = False):
+    fig, ax = new_figure(scale)
+    x = np.arange(len(years))
+    w = 0.27
+    for k, path in enumerate(("class", "baseline", "reference")):
+        ax.bar(x + (k - 1) * w, _value(metric, paths[path][metric]), width=w, color=PATH_COLOURS[path],
+               label=path_label(path, lang), gid=f"bars-{path}")
+    ax.set_xticks(x)
+    ax.set_xticklabels([str(y) for y in years])
+    ax.set_ylim(bottom=0)
+    if legend:
+        ax.legend(fontsize=NOTE_PT * scale, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncols=3)
+    _style(ax, _metric_title(metric, lang), metric, scale)
+    return fig, ax
+
+
+def exercise_axes(years: list[int], paths: dict, lang: str, metric: str):
+    """The axes of one year-by-year chart (for tests of its scales)."""
+    return _exercise_figure(years, paths, lang, metric)[1]
+
+
 def exercise_charts(years: list[int], paths: dict[str, dict[str, list[float]]], lang: str,
                     metrics=("deaths", "accidents_larger_or_worse", "compliance_rate", "hazards_per_enterprise"),
                     scale: float = 1.0) -> list[str]:
     """Year-by-year bars of the three paths (same chance events); every axis starts at zero."""
-    out = []
-    x = np.arange(len(years))
-    w = 0.27
-    for metric in metrics:
-        fig, ax = new_figure(scale)
-        for k, path in enumerate(("class", "baseline", "reference")):
-            ax.bar(x + (k - 1) * w, _value(metric, paths[path][metric]), width=w, color=PATH_COLOURS[path],
-                   label=path_label(path, lang), gid=f"bars-{path}")
-        ax.set_xticks(x)
-        ax.set_xticklabels([str(y) for y in years])
-        ax.set_ylim(bottom=0)
-        if metric == metrics[0]:
-            ax.legend(fontsize=NOTE_PT * scale, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.12),
-                      ncols=3)
-        _style(ax, _metric_title(metric, lang), metric, scale)
-        out.append(svg(fig, metric))
-    return out
+    return [svg(_exercise_figure(years, paths, lang, m, scale, legend=m == metrics[0])[0], m) for m in metrics]
 
 
 def allocation_chart(years: list[int], allocations: list[dict[str, float]], reference: dict[str, float],
