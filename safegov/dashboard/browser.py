@@ -288,7 +288,11 @@ def screenshots(out_dir: Path = ROOT / "docs", lang: str = "zh") -> list[Path]:
 
 
 def _shot(page, path: Path, full: bool = True, selector: str | None = None) -> Path:
-    if selector:
+    if selector:  # the page scrolls inside a container: make the window as tall as the element first
+        height = page.evaluate("(s) => document.querySelector(s).getBoundingClientRect().height", selector)
+        width = page.viewport_size["width"]
+        page.set_viewport_size({"width": width, "height": int(height) + 300})
+        page.wait_for_timeout(800)
         page.locator(selector).screenshot(path=str(path))
     else:
         page.screenshot(path=str(path), full_page=full)

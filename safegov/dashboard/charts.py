@@ -133,7 +133,8 @@ def _marks(ax, changes, lang: str, scale: float) -> None:
         ax.axvline(c.month - 0.5, color=CHANGE_COLOUR, ls=":", lw=1.3, gid=f"change-{c.month}")
         ax.annotate(_change_label(c, lang), xy=(c.month - 0.5, 1.0), xycoords=("data", "axes fraction"),
                     xytext=(3, -3), textcoords="offset points", rotation=90, va="top", ha="left",
-                    fontsize=NOTE_PT * scale, color=CHANGE_COLOUR, gid=f"change-label-{c.month}")
+                    fontsize=NOTE_PT * scale, color=CHANGE_COLOUR, gid=f"change-label-{c.month}",
+                    bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8})
 
 
 def explore_charts(series: dict, base: dict, lang: str, start_year: int, months: int, changes=None,
@@ -168,9 +169,7 @@ def explore_charts(series: dict, base: dict, lang: str, start_year: int, months:
                     gid=f"baseline-{key}")
             ax.plot(x, value(series), color=USER_COLOUR, lw=1.5, label=t("your_run", lang), gid=f"user-{key}")
             lo = min(0.0, float(np.nanmin(value(series))), float(np.nanmin(value(base))))
-            ax.set_ylim(bottom=lo)
-            if key == "deaths":
-                ax.legend(fontsize=NOTE_PT * scale, frameon=False, loc="lower left")
+            ax.set_ylim(bottom=lo)  # from zero: differences are not magnified
         _style(ax, title, key, scale)
         _months_axis(ax, start_year, months, scale)
         _marks(ax, changes, lang, scale)

@@ -206,7 +206,9 @@ def FacilitatorView(room, lang: str, scale: float = 1.0):  # noqa: N802 - Solara
             else:
                 Raw(effects[1])
         H(t("notes", lang))
-        keys = ["outcome", *_moved_levers(room), "interaction", "budget", "reference"]
+        underspent = any(tm.record.rounds and np.mean([r.cost for r in tm.exercise().rounds]) < P.UNSPENT_FLAG
+                         * tm.exercise().budget for tm in teams)
+        keys = ["outcome", *_moved_levers(room), "interaction", *(["budget"] if underspent else []), "reference"]
         Raw(report.notes_html(keys, lang), ["sg-notes"])
 
 

@@ -71,8 +71,7 @@ def Explore(session: ExploreSession, lang: str, scale: float = 1.0):  # noqa: N8
             solara.Select(t("scenario", lang), values=list(choices), value=names[session.scenario_name],
                           on_value=guarded(lambda label: session.set_scenario(choices[label])),
                           classes=["sg-scenario"])
-            if session.start.description and lang != "zh":  # descriptions are English only
-                Note(session.start.description, ["sg-caption"])
+            Note(session.start.description if lang != "zh" else "", ["sg-caption"])  # descriptions: English only
             with solara.Row(gap="4px", style={"flex-wrap": "wrap"}):
                 solara.Button(t("step", lang), on_click=guarded(lambda: session.step(1)), disabled=session.done,
                               classes=["sg-step"])
@@ -83,13 +82,14 @@ def Explore(session: ExploreSession, lang: str, scale: float = 1.0):  # noqa: N8
                 solara.Button(t("reset", lang), on_click=guarded(session.reset), classes=["sg-reset"])
                 solara.Button(t("restore", lang), on_click=guarded(session.restore, charts_too=False), text=True,
                               classes=["sg-restore"])
-            if error:
-                solara.Error(f"{t('error', lang)}: {error}")
+            # always there (empty when nothing is pending): the elements below keep their places
+            pending = ""
             if session.pending or session.pending_restore:
                 items = _change_label(_Pending(session.pending), lang, limit=4) if session.pending else t("restore", lang)
                 nxt = m + 1
-                Note(t("pending", lang, year=s.start_year + (nxt - 1) // 12, month=(nxt - 1) % 12 + 1, items=items),
-                     ["sg-pending"])
+                pending = t("pending", lang, year=s.start_year + (nxt - 1) // 12, month=(nxt - 1) % 12 + 1, items=items)
+            Note(pending, ["sg-pending"] if pending else [])
+            Note(f"{t('error', lang)}: {error}" if error else "", ["sg-over"] if error else [])
             H(t("levers", lang))
             Note(t("levers_note", lang))
             levers = session.levers

@@ -79,9 +79,11 @@ UI = {
                     "情景文件为{orig_agents:,}个主体）。"),
     "status": ("{year}, month {month} · simulated month {m} of {total}", "{year}年{month}月 · 第{m}/{total}个仿真月"),
     "charts": ("Province, month by month", "全省逐月结果"),
-    "baseline_note": ("Grey dashed lines: the baseline, the same scenario with no change and exactly the same "
-                      "chance events. The gap between the two lines is what your changes did.",
-                      "灰色虚线为基准：同一情景、不作任何调整、经历完全相同的偶然事件。两条线之间的差距就是调整的效果。"),
+    "baseline_note": ("Red: your run. Grey dashed: the baseline, the same scenario with no change and exactly the "
+                      "same chance events; the gap between the two is what your changes did. Purple dotted lines "
+                      "mark your changes.",
+                      "红色实线为您的方案；灰色虚线为基准，即同一情景、不作任何调整、经历完全相同的偶然事件，两者之差就是调整的效果。"
+                      "紫色点线标出您调整杠杆的时间和取值。"),
     "your_run": ("your run", "您的方案"),
     "baseline_line": ("baseline (same chance events)", "基准（相同偶然事件）"),
     "map": ("Schematic map of cities and counties", "设区市与县（市、区）示意图"),

@@ -218,6 +218,17 @@ def reference_changes(ref, lang: str) -> str:
     return t("ref_changes", lang, items=sep.join(items)) if items else t("ref_none", lang)
 
 
+NOTE_TITLES = {"outcome": ("Overall results", "总体结果"), "interaction": ("Levers together", "杠杆之间的相互作用"),
+               "budget": ("Unspent budget", "未用完的预算"), "reference": ("The reference policy", "参照政策")}
+
+
+def note_title(key: str, lang: str) -> str:
+    if key in NOTE_TITLES:
+        en, zh = NOTE_TITLES[key]
+        return zh if lang == "zh" else en
+    return lever_label(key, lang)
+
+
 def notes_for(keys: list[str], lang: str) -> list[dict]:
     """Facilitator notes for lesson keys (each once, in the order given)."""
     out = []
@@ -225,6 +236,6 @@ def notes_for(keys: list[str], lang: str) -> list[dict]:
         if key not in NOTES:
             continue
         (note_en, note_zh), questions = NOTES[key]
-        out.append({"key": key, "note": note_zh if lang == "zh" else note_en,
+        out.append({"key": key, "title": note_title(key, lang), "note": note_zh if lang == "zh" else note_en,
                     "questions": [zh if lang == "zh" else en for en, zh in questions]})
     return out

@@ -167,10 +167,10 @@ def lessons_html(d: Debrief, lang: str, notes: bool = False) -> str:
 
 def _note(n: dict, lang: str) -> str:
     qs = "".join(f"<li>{esc(q)}</li>" for q in n["questions"])
-    return (f'<div class="sg-fnote" data-key="{n["key"]}"><b>{t("note_label", lang)}：</b>{esc(n["note"])}'
-            if lang == "zh" else
-            f'<div class="sg-fnote" data-key="{n["key"]}"><b>{t("note_label", lang)}:</b> {esc(n["note"])}') + \
-        f'<div class="sg-questions"><b>{t("questions", lang)}</b><ul>{qs}</ul></div></div>'
+    sep = "：" if lang == "zh" else ": "
+    return (f'<div class="sg-fnote" data-key="{n["key"]}"><b>{esc(n["title"])}</b><br>'
+            f'{t("note_label", lang)}{sep}{esc(n["note"])}'
+            f'<div class="sg-questions"><b>{t("questions", lang)}</b><ul>{qs}</ul></div></div>')
 
 
 def notes_html(keys: list[str], lang: str) -> str:

@@ -68,6 +68,8 @@ def Allocation(ex: Exercise, lang: str, on_commit):  # noqa: N802 - Solara compo
                 Note(t("over", lang, over=over), ["sg-over"])
             elif left > (1 - P.UNSPENT_FLAG) * ex.budget:
                 Note(t("left", lang, left=left, share=left / ex.budget), ["sg-left", "sg-warn"])
+            else:
+                Note("")  # a place kept: the buttons stay the same widgets
             with solara.Row(gap="6px"):
                 solara.Button(t("scale", lang), on_click=scale, disabled=over <= 1e-6, classes=["sg-scale"])
                 solara.Button(t("commit", lang), on_click=commit, disabled=over > 1e-6 or busy, color="primary",
@@ -183,10 +185,8 @@ def TeamView(team: Team, lang: str, on_leave, scale: float = 1.0):  # noqa: N802
                 f"session-{team.committed}")
             solara.Button(t("restart", lang), on_click=lambda: confirm_leave.set(True), text=True,
                           classes=["sg-restart"])
-        if team.record.undone:
-            Note(t("undone_count", lang, n=team.record.undone), ["sg-caption"])
-        if error:
-            solara.Error(error)
+        Note(t("undone_count", lang, n=team.record.undone) if team.record.undone else "", ["sg-caption"])
+        Note(error, ["sg-over"] if error else [])
         solara.lab.ConfirmationDialog(
             confirm_leave, title=t("restart_title", lang),
             content=t("restart_text", lang, code=show_code(team.code)),

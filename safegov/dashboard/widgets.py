@@ -99,7 +99,8 @@ def anchors_html(name: str, value: float, lang: str) -> str:
 def LeverSlider(name: str, value: float, on_value, lang: str, extra: str = ""):  # noqa: N802 - Solara element
     """A lever's slider: bounded by the declaration, its unit, bounds, anchors and paper sections."""
     p = params.BY_NAME[name]
-    with solara.Column(gap="0px", classes=[f"sg-lever-{name}", "sg-lever"]):
+    # keyed: an element shown or hidden above the sliders must not hand one lever's widget to another
+    with solara.Column(gap="0px", classes=[f"sg-lever-{name}", "sg-lever"]).key(f"lever-{name}"):
         solara.HTML(tag="div", classes=["sg-lever-label"], unsafe_innerHTML=(
             f"<b>{html.escape(lever_label(name, lang))}</b> <span class='sg-lever-value'>{value:.3g}</span> "
             f"<span class='sg-unit'>{html.escape(unit_label(p.unit, lang))}</span>"))
