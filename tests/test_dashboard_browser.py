@@ -113,6 +113,7 @@ def test_at_1024x768_the_commit_button_is_in_view_and_text_is_readable(chromium,
     assert cells
     wrapped = [c for c in cells if c["lines"] > c["allowed"]]
     assert not wrapped, wrapped  # no header broken over lines (one character per line at worst)
+    assert B.page_width(page) <= 1024  # wide tables scroll in their box; the page does not widen
     page.locator(".sg-presenter-switch input").check()
     page.wait_for_selector(".sg-presenter", timeout=20_000)
     page.wait_for_selector(".sg-exercise-charts[style*='367px']", timeout=20_000)  # charts redrawn larger

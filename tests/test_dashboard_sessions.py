@@ -166,3 +166,21 @@ def test_class_report_puts_teams_side_by_side_with_notes(tmp_path):
     assert "讨论问题" in page and 'data-key="training_rate"' in page and 'data-key="grid_workers_per_grid"' in page
     effects = report.teams_effects_table(room, "en")
     assert "Safety training" in effects and "Grid workers per grid" in effects
+
+
+def test_teams_share_the_baseline_and_idle_exercises_are_let_go(tmp_path, monkeypatch):
+    room = Store(tmp_path).create_class(TINY)
+    a, b = room.join("甲"), room.join("乙")
+    assert a.exercise().shared is b.exercise().shared is room.shared  # one baseline and reference per class
+    room.commit(a, {**a.exercise().proposal(), "training_rate": 0.4}, "rescale")
+    room.commit(b, b.exercise().proposal())
+    assert len(room.shared.results) == 1  # the year ran once for both teams
+    assert a.exercise().rounds[0].results["baseline"] == b.exercise().rounds[0].results["baseline"]
+    alone = R.Exercise.replay(TINY, [(a.exercise().rounds[0].allocation, "reject")])
+    assert alone.rounds[0].results == a.exercise().rounds[0].results  # sharing changes no number
+    played = a.exercise().rounds[0].results
+    monkeypatch.setattr(sessions, "MAX_LIVE", 1)
+    b.exercise()  # only the most recent stays in memory
+    assert a._exercise is None and b._exercise is not None
+    assert a.exercise().rounds[0].results == played  # replayed when needed
+    assert b._exercise is None

@@ -198,6 +198,11 @@ def header_lines(page) -> list[dict]:
                 width: th.getBoundingClientRect().width}; })""")
 
 
+def page_width(page) -> float:
+    """Width [CSS px] of the page's content (more than the viewport means a sideways scroll)."""
+    return page.evaluate("() => document.querySelector('.sg-root').getBoundingClientRect().right")
+
+
 def in_view(page, selector: str) -> bool:
     """The element is inside the viewport and on top (not covered) at its centre."""
     return page.evaluate("""(sel) => {

@@ -162,6 +162,8 @@ UI = {
     "left": ("Unallocated: {left:,.0f} ({share:.0%} of the budget)", "尚未分配：{left:,.0f} 万元（占预算{share:.0%}）"),
     "over": ("Over budget by {over:,.0f}: lower some items or scale to budget.",
              "超出预算 {over:,.0f} 万元：请调低部分投入或按预算等比例缩减。"),
+    "budget_low": ("The budget {budget:,.0f} is below the cheapest allocation, {minimum:,.0f} (10k CNY per year).",
+                   "年度预算 {budget:,.0f} 万元低于最低投入 {minimum:,.0f} 万元。"),
     "scale": ("Scale to budget", "按预算缩减"),
     "commit": ("Commit and run the year", "确定并运行本年"),
     "results": ("Results so far", "历年结果"),

@@ -26,7 +26,13 @@ UNSPENT_FLAG = 0.95   # a class that spent less than this share of its budget is
 
 
 class BudgetError(InputError):
-    """An allocation over the budget (when rejecting), or a budget below the minimum cost."""
+    """An allocation over the budget (when rejecting), or a budget below the minimum cost.
+
+    ``ui`` and ``ui_args`` name the page's own wording of it (``i18n.UI``)."""
+
+    def __init__(self, source: str, key: str, problem: str, ui: str = "", **ui_args):
+        super().__init__(source, key, problem)
+        self.ui, self.ui_args = ui, ui_args
 
 
 def price_base(model: SafetyModel) -> PriceBase:
@@ -74,7 +80,8 @@ def scale_to_budget(levers: dict[str, float], budget: float, base: PriceBase) ->
         return dict(levers)
     if minimum_cost(base) > budget:
         raise BudgetError("exercise", "budget", f"{budget:,.0f} is below the minimum cost "
-                          f"{minimum_cost(base):,.0f} (10k CNY per year)")
+                          f"{minimum_cost(base):,.0f} (10k CNY per year)", "budget_low", budget=budget,
+                          minimum=minimum_cost(base))
     return furthest_within_budget(lows(), levers, budget, base)[0]
 
 
@@ -88,7 +95,7 @@ def fit_budget(levers: dict[str, float], budget: float, base: PriceBase, mode: s
     if mode != "reject":
         raise InputError("exercise", "mode", f"expected 'reject' or 'rescale', got {mode!r}")
     raise BudgetError("exercise", "allocation", f"costs {cost:,.0f}, over the budget of {budget:,.0f} "
-                      f"(10k CNY per year) by {cost - budget:,.0f}")
+                      f"(10k CNY per year) by {cost - budget:,.0f}", "over", over=cost - budget)
 
 
 def default_budget(status_quo: dict[str, float], base: PriceBase) -> float:

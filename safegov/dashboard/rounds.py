@@ -6,7 +6,8 @@ Each year the class splits a fixed annual budget [10k CNY] across the levers tha
 (``pricing``), commits, and the model runs the year's 12 months with those levers
 (``SafetyModel.set_levers``). Two more models run alongside on the same (seed, replicate), i.e.
 on common random numbers: the *baseline* (the starting scenario as it is) and a *reference
-policy* (a reference scenario's allocation, taken as far as the same budget allows). An
+policy* (a reference scenario's allocation, taken as far as the same budget allows); they are
+the same for every team of a class, so a class runs them once (``SharedPaths``). An
 exercise is fully determined by its settings and the allocations committed, so it can be saved
 as those (``sessions``) and rebuilt by replaying them; the last round is undone the same way.
 """
@@ -14,6 +15,7 @@ as those (``sessions``) and rebuilt by replaying them; the last round is undone 
 from __future__ import annotations
 
 import math
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -113,33 +115,74 @@ def total(metric: str, values: list[float]) -> float:
     return float(np.mean(values)) if metric in RATIOS else float(np.sum(values))
 
 
-class Exercise:
-    """Rounds of budget decisions on one world, with baseline and reference alongside."""
+class SharedPaths:
+    """The baseline and the reference policy of one set of settings, year by year.
 
-    def __init__(self, settings: Settings | None = None):
+    Neither depends on a team's choices, so every team of a class reads the same years (the
+    models run each year once, when the first team reaches it; thread-safe).
+    """
+
+    def __init__(self, scenario, settings: Settings, reference_allocation: dict[str, float]):
+        self.settings = settings
+        self.reference_allocation = dict(reference_allocation)
+        self.models = {p: W.build_model(scenario, settings.seed, settings.replicate) for p in ("baseline", "reference")}
+        self.results: list[dict[str, dict[str, float]]] = []
+        self._lock = threading.Lock()
+
+    def year(self, index: int) -> dict[str, dict[str, float]]:
+        """Metrics of year ``index`` (0-based) of both paths, running the models up to it if needed."""
+        with self._lock:
+            while len(self.results) <= index:
+                k = len(self.results)
+                if k == 0:
+                    self.models["reference"].set_levers(self.reference_allocation, source="reference policy")
+                for model in self.models.values():
+                    for _ in range(MONTHS_PER_YEAR):
+                        model.step()
+                self.results.append({p: year_metrics(m, k) for p, m in self.models.items()})
+            return self.results[index]
+
+
+class Exercise:
+    """Rounds of budget decisions on one world, with baseline and reference alongside.
+
+    ``shared``: the class's baseline and reference (``SharedPaths`` of the same settings); an
+    exercise on its own makes its own.
+    """
+
+    def __init__(self, settings: Settings | None = None, shared: SharedPaths | None = None):
         self.settings = s = (settings or Settings()).checked()
         start = W.scenario(s.scenario)
         cities = None if s.role == "province" else [s.role]
         self.scenario = W.dashboard_scenario(start, s.agents, months=s.years * MONTHS_PER_YEAR, cities=cities)
         self.start_year = self.scenario.setup.start_year
-        self.models = {p: W.build_model(self.scenario, s.seed, s.replicate) for p in PATHS}
-        self.prices = P.price_base(self.models["class"])
+        self.model = W.build_model(self.scenario, s.seed, s.replicate)
+        self.prices = P.price_base(self.model)
         self.minimum = P.minimum_cost(self.prices)
         status_quo = self.status_quo(0)
         self.budget = s.budget or P.default_budget(status_quo, self.prices)
         if self.budget < self.minimum:
             raise P.BudgetError("exercise", "budget", f"{self.budget:,.0f} is below the minimum cost "
-                                f"{self.minimum:,.0f} (10k CNY per year)")
+                                f"{self.minimum:,.0f} (10k CNY per year)", "budget_low", budget=self.budget,
+                                minimum=self.minimum)
         ref = W.scenario(s.reference).levers_at(1)
         target = P.clean_allocation({k: ref[k] for k in P.BUDGET_LEVERS}, status_quo)
         self.reference = P.towards(status_quo, target, self.budget, self.prices)
+        if shared is not None and shared.settings != s:
+            raise ValueError("shared paths of other settings")
+        self.shared = shared or SharedPaths(self.scenario, s, self.reference.allocation)
         self.rounds: list[Round] = []
         self._debrief = None
 
+    @property
+    def models(self) -> dict[str, SafetyModel]:
+        """The class path's model and the (shared) baseline and reference models."""
+        return {"class": self.model, **self.shared.models}
+
     @classmethod
-    def replay(cls, settings: Settings, plans: list[tuple[dict, str]]) -> Exercise:
+    def replay(cls, settings: Settings, plans: list[tuple[dict, str]], shared: SharedPaths | None = None) -> Exercise:
         """Rebuild an exercise from its settings and the (allocation, mode) of each committed round."""
-        ex = cls(settings)
+        ex = cls(settings, shared)
         for allocation, mode in plans:
             ex.commit(allocation, mode)
         return ex
@@ -184,13 +227,10 @@ class Exercise:
         values = P.clean_allocation(allocation, self.proposal())
         fitted = P.fit_budget(values, self.budget, self.prices, mode)
         index = len(self.rounds)
-        self.models["class"].set_levers(fitted, source=f"exercise year {index + 1}")
-        if index == 0:
-            self.models["reference"].set_levers(self.reference_allocation, source="reference policy")
-        for model in self.models.values():
-            for _ in range(MONTHS_PER_YEAR):
-                model.step()
-        results = {p: year_metrics(m, index) for p, m in self.models.items()}
+        self.model.set_levers(fitted, source=f"exercise year {index + 1}")
+        for _ in range(MONTHS_PER_YEAR):
+            self.model.step()
+        results = {"class": year_metrics(self.model, index), **self.shared.year(index)}
         rnd = Round(self.start_year + index, index, fitted, P.annual_cost(fitted, self.prices),
                     fitted != values, results)
         self.rounds.append(rnd)
@@ -204,7 +244,7 @@ class Exercise:
             raise InputError("exercise", "undo", "no year has been played yet")
         plans = [(r.allocation, "reject") for r in self.rounds[:-1]]
         last = self.rounds[-1]
-        fresh = Exercise.replay(self.settings, plans)
+        fresh = Exercise.replay(self.settings, plans, self.shared)
         self.__dict__.update(fresh.__dict__)
         return last
 

@@ -20,11 +20,11 @@ code and a facilitator key of 8) and are checked before any path is built from t
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import re
 import secrets
 import threading
+from collections import OrderedDict
 from dataclasses import asdict
 from pathlib import Path
 from typing import Literal
@@ -42,6 +42,7 @@ CLASS_DIGITS, TEAM_DIGITS, KEY_DIGITS = 6, 8, 8
 MAX_FILE_BYTES = 1_000_000
 MAX_TEAMS = 30
 TEAM_NAME_MAX = 20
+MAX_LIVE = 24   # exercises kept in memory (about 37 MB each at the dashboard's world size); others replay
 
 
 def sessions_dir() -> Path:
@@ -65,7 +66,11 @@ class SessionError(InputError):
 
 def error_text(exc: Exception, lang: str) -> str:
     """What the page shows for an error: the localised text when there is one."""
-    return exc.text(lang) if isinstance(exc, SessionError) else f"{t('error', lang)}: {exc}"
+    if isinstance(exc, SessionError):
+        return exc.text(lang)
+    if getattr(exc, "ui", ""):  # e.g. pricing.BudgetError
+        return f"{t('error', lang)}{'：' if lang == 'zh' else ': '}{t(exc.ui, lang, **exc.ui_args)}"
+    return f"{t('error', lang)}: {exc}"
 
 
 # ------------------------------------------------------------------------------ records
@@ -188,15 +193,20 @@ class Team:
         return len(self.record.rounds)
 
     def exercise(self) -> Exercise:
-        """The team's exercise, rebuilt by replaying its committed years on first use."""
-        with self.classroom.lock:
+        """The team's exercise, rebuilt by replaying its committed years on first use (or after the
+        store let it go to bound memory); the baseline and reference are the class's."""
+        room = self.classroom
+        with room.lock:
             if self._exercise is None:
                 plans = [(r.allocation, r.mode) for r in self.record.rounds]
-                self._exercise = Exercise.replay(self.classroom.settings, plans)
+                self._exercise = Exercise.replay(room.settings, plans, room.shared)
+                room.shared = self._exercise.shared
                 played = [r.deaths for r in self.record.rounds]
                 now_ = [rnd.results["class"]["deaths"] for rnd in self._exercise.rounds]
                 self.model_changed = any(p is not None and p != n for p, n in zip(played, now_, strict=True))
-            return self._exercise
+            ex = self._exercise
+        room.store.touch(self)
+        return ex
 
     def export(self) -> bytes:
         rec = self.record
@@ -216,6 +226,7 @@ class Classroom:
         self.teams: dict[str, Team] = {}
         self.lock = threading.RLock()
         self.version = 0
+        self.shared = None   # rounds.SharedPaths: the baseline and reference of every team
 
     @property
     def code(self) -> str:
@@ -318,6 +329,25 @@ class Store:
         self.root = Path(root) if root else sessions_dir()
         self._classes: dict[str, Classroom] = {}
         self._lock = threading.RLock()
+        self._live: OrderedDict[str, Team] = OrderedDict()   # teams whose exercise is in memory, oldest first
+
+    def touch(self, team: Team) -> None:
+        """Mark a team's exercise as used; let the least recently used ones go beyond MAX_LIVE."""
+        with self._lock:
+            self._live[team.code] = team
+            self._live.move_to_end(team.code)
+            for code in list(self._live)[:-MAX_LIVE]:
+                old = self._live[code]
+                room = old.classroom
+                if not room.lock.acquire(blocking=False):
+                    continue  # in use: try again next time
+                try:
+                    old._exercise = None
+                    del self._live[code]
+                    if not any(tm._exercise is not None for tm in room.teams.values()):
+                        room.shared = None
+                finally:
+                    room.lock.release()
 
     # ------------------------------------------------------------------ files
     def _path(self, kind: str, code: str) -> Path:
@@ -351,7 +381,7 @@ class Store:
         """Open a class (the settings are checked, and an exercise built once, before anything is
         written: a budget below the minimum cost fails here)."""
         settings = settings.checked()
-        Exercise(settings)
+        probe = Exercise(settings)
         name = " ".join(str(name or "").split())[:40] or t("class_name_default", "zh")
         with self._lock:
             rec = ClassRecord(code=self.new_code("classes", CLASS_DIGITS), key=self.new_code("keys", KEY_DIGITS),
@@ -359,6 +389,7 @@ class Store:
                               hold_reveal=hold_reveal, solo=solo)
             self.save_class(rec)
             room = Classroom(rec, self)
+            room.shared = probe.shared
             self._classes[rec.code] = room
             return room
 
@@ -412,7 +443,7 @@ class Store:
         rounds = [RoundRecord(allocation=rnd.allocation, mode="reject", committed=r.committed or now(),
                               deaths=rnd.results["class"]["deaths"]) for r, rnd in zip(f.rounds, ex.rounds, strict=True)]
         team.record.rounds, team.record.undone = rounds, f.undone
-        team._exercise = ex
+        team._exercise, room.shared = ex, ex.shared
         self.save_team(team.record)
         room._changed()
         return team
@@ -439,6 +470,3 @@ def export_name(kind: str, class_name: str, team: str | None, ext: str) -> str:
     parts = ["safegov", kind, slug(class_name)] + ([slug(team)] if team else []) + [dt.date.today().isoformat()]
     return "_".join(parts) + f".{ext}"
 
-
-def read_json_bytes(data: bytes) -> dict:
-    return json.loads(data.decode("utf-8"))

@@ -12,7 +12,8 @@ from sim import params
 from .i18n import lever_anchors, lever_caption, lever_label, nearest_anchor, t, unit_label
 
 CSS = """
-.sg-root{font-size:15px}
+.v-application,.v-application__wrap{min-width:0;max-width:100%}  /* a wide table scrolls in its box, the page never widens */
+.sg-root{font-size:15px;min-width:0}
 .sg-root .sg-note{font-size:14px;color:#333}
 .sg-caption{font-size:12.5px;color:#555;line-height:1.35}
 .sg-lever{margin-bottom:6px}
