@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from safegov.commands.common import int_in
@@ -37,4 +38,6 @@ def main(args) -> int:
     if cjk_font() is None:  # say so once at start-up rather than draw boxes for Chinese
         sys.stderr.write(f"safegov dashboard: {NO_CJK_NOTICE}\n")
 
-    return serve(args.host, args.port, args.lang, args.sessions)
+    if args.sessions:  # read by serve(), which checks it before starting (DIR_ENV)
+        os.environ["SAFEGOV_DASHBOARD_DIR"] = args.sessions
+    return serve(args.host, args.port, args.lang)

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import io
 import re
-import threading
 import warnings
 from html import escape
 
@@ -23,10 +22,9 @@ import matplotlib
 
 matplotlib.use("Agg")
 import numpy as np
-from matplotlib import font_manager
 from matplotlib.figure import Figure
 
-from sim import figures as sim_figures
+from sim.fonts import cjk_font
 
 from .i18n import lever_label, metric_label, t
 
@@ -38,31 +36,17 @@ CELL_PX = 272.0        # narrowest cell of the chart grid [CSS px]: 1 pt of the 
 CHART_RATIO = 0.62     # height / width
 TITLE_PT, TICK_PT, NOTE_PT = 14.0, 11.0, 10.5
 PRESENTER = 1.35
-_FONT_LOCK = threading.Lock()
-_fonts_ready = False
 
 
 def ensure_fonts() -> bool:
-    """A CJK font for the charts, also when matplotlib's font cache predates the font's install
-    (the cache is then extended with the system's CJK font files), and the SVG settings.
+    """The chart settings: a CJK font when there is one (``sim.fonts`` repairs a stale font cache),
+    SVG text kept as text (so a browser with Chinese fonts shows Chinese even when the server
+    has none), stable ids. Returns whether a CJK font is there.
 
     Called before every figure: Solara gives each browser session its own ``rcParams``, so
-    settings made while serving one session are not seen by the next. Returns whether a CJK
-    font is there.
+    settings made while serving one session are not seen by the next.
     """
-    global _fonts_ready
-    with _FONT_LOCK:
-        if not _fonts_ready:
-            if sim_figures.cjk_font() is None:
-                for path in font_manager.findSystemFonts():
-                    if "CJK" in path or "cjk" in path:
-                        try:
-                            font_manager.fontManager.addfont(path)
-                        except (OSError, RuntimeError, ValueError):
-                            continue
-                sim_figures.cjk_font.cache_clear()
-            _fonts_ready = True
-    font = sim_figures.cjk_font()
+    font = cjk_font()
     rc = matplotlib.rcParams
     rc["font.family"] = [font, "DejaVu Sans", "sans-serif"] if font else ["DejaVu Sans", "sans-serif"]
     rc["axes.unicode_minus"] = False
