@@ -98,9 +98,9 @@ NOTES: dict[str, tuple[tuple[str, str], list[tuple[str, str]]]] = {
           "你们的哪些杠杆相互促进，哪些相互抵消？"),
          ("What does this say about evaluating one measure at a time?", "这对逐项评估政策措施有什么启示？")]),
     "budget": (
-        ("The team did not spend its whole budget. Unspent money is a choice too: ask whether it was "
+        ("A team did not spend its whole budget. Unspent money is a choice too: ask whether it was "
          "caution, a plan, or running out of time, and compare with the reference policy, which spends it.",
-         "本队没有用完预算。不花钱也是一种选择：问一问是出于谨慎、有意为之，还是时间不够；并与用满预算的参照政策比较。"),
+         "有的队伍没有用完预算。不花钱也是一种选择：问一问是出于谨慎、有意为之，还是时间不够；并与用满预算的参照政策比较。"),
         [("What would you have done with the money left over?", "剩下的预算你们本来会用在哪里？"),
          ("Is it fair to compare a team that spent less with one that spent it all?",
           "花得少的队和用满预算的队，能直接比较吗？")]),
