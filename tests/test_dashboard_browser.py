@@ -15,6 +15,7 @@ import re
 import pytest
 
 from safegov.dashboard import browser as B
+from sim import params
 
 pytestmark = pytest.mark.skipif(not os.path.exists(B.CHROMIUM), reason=f"{B.CHROMIUM} is not installed")
 
@@ -55,6 +56,7 @@ def test_explore_charts_show_the_baseline_and_one_labelled_change_point(chromium
     page = B.open_page(chromium, url, 1024, 768)
     B.run_year(page, 12)
     value = B.nudge_slider(page, "training_rate", 10)  # ten key presses: one change
+    assert float(value) == pytest.approx(params.BY_NAME["training_rate"].default + 10 * 0.01)  # none lost
     expect(page.locator(".sg-lever-training_rate .sg-lever-value")).to_have_text(f"{float(value):.3g}",
                                                                                  timeout=20_000)
     expect(page.locator(".sg-pending")).to_contain_text("安全培训", timeout=20_000)
