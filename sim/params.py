@@ -13,7 +13,7 @@ behaviour the paper does not quantify; calibration fits them, policy never sets 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 Kind = Literal["lever", "uncertain"]
@@ -37,6 +37,9 @@ class Param:
         integer: the value must be a whole number.
         source: where the value or its range comes from (literature, data, or "assumption"
             with the reason); every uncertain parameter states one.
+        anchors: what low, middle and high values mean, as ((low, middle, high) in English,
+            (low, middle, high) in Chinese); low is the lower bound, middle the midpoint, high
+            the upper bound. Declared for every lever in ``_ANCHORS`` at the end of this file.
     """
 
     name: str
@@ -52,6 +55,11 @@ class Param:
     doc: str
     integer: bool = False
     source: str = ""
+    anchors: tuple[tuple[str, str, str], tuple[str, str, str]] | None = None
+
+    def anchor_values(self) -> tuple[float, float, float]:
+        """The values the three anchors describe: lower bound, midpoint, upper bound."""
+        return self.low, (self.low + self.high) / 2.0, self.high
 
 
 def _lever(*args, **kwargs) -> Param:
@@ -521,3 +529,108 @@ def defaults(kind: Kind | None = None) -> dict[str, float]:
 def get(name: str) -> Param:
     """Look a parameter up by name (KeyError if it is not declared)."""
     return BY_NAME[name]
+
+
+# ================================================================ lever anchors (what values mean)
+# Wording for the lower bound, the midpoint and the upper bound of every lever, in English and
+# Chinese, shown beside the sliders so that a value such as 0.45 means something to an official.
+# Kept in one table, apart from the declarations above, and applied below.
+# fmt: off
+_ANCHORS: dict[str, tuple[tuple[str, str, str], tuple[str, str, str]]] = {
+    "development_first": (
+        ("safety first: growth never overrides safety", "growth and safety weighed equally",
+         "growth above all, safety gives way"),
+        ("安全优先，发展服从安全", "发展与安全并重", "唯增长论，安全让位于发展")),
+    "party_building": (
+        ("safety left to the safety office; party committees stay out", "party and government share "
+         "responsibility on paper; some party branches active", "party and government leaders take charge in "
+         "person; branches active in most firms"),
+        ("安全只由职能部门管，党委基本不过问", "党政同责已提出，部分企业党支部发挥作用",
+         "党政一把手亲自抓，多数企业党支部发挥战斗堡垒作用")),
+    "rule_of_law": (
+        ("enforcement by campaign and discretion", "laws in place, applied unevenly",
+         "local legislation, lawful decisions, regular rule-of-law assessment"),
+        ("执法随意，靠运动式整治", "有法可依，但执行不一", "地方立法完备，依法决策，定期开展法治考评")),
+    "inspectors_per_county": (
+        ("a handful of inspectors per county", "a well-staffed county team",
+         "very large teams, far above today's staffing"),
+        ("每县仅寥寥数名执法人员", "县级执法队伍较为充足", "远超现有编制的庞大执法队伍")),
+    "coordination_loss": (
+        ("clear duties: no capacity wasted", "a sizeable share of capacity lost between levels and departments",
+         "most of the lost capacity the model allows: shifting responsibility everywhere"),
+        ("权责清晰，执法力量不空耗", "相当一部分执法力量因条块衔接不畅而空耗", "权责严重不对等，大量执法力量空耗在推诿中")),
+    "integration": (
+        ("every department works alone", "the committee coordinates some sectors",
+         "professional committees for chemicals, transport, construction and occupational health"),
+        ("各部门各自为战", "安委会统筹协调部分行业领域", "化工、交通、建筑施工、职业健康等专业委员会健全运转")),
+    "risk_targeting": (
+        ("all inspections double-random", "half by risk grade, half double-random",
+         "every inspection aimed by risk score"),
+        ("全部实行双随机抽查", "一半按风险分级精准执法，一半双随机抽查", "全部按风险评分精准执法")),
+    "inspector_skill": (
+        ("most real violations go unseen", "a little over half of real violations found",
+         "nearly every real violation found"),
+        ("多数违法行为查不出来", "能查出一半多的违法行为", "几乎所有违法行为都能查出")),
+    "city_oversight": (
+        ("cities never check county enforcement", "occasional reviews of county case files",
+         "systematic audits of documents, evidence, procedure and case files"),
+        ("设区市不过问县级执法质量", "不定期抽查县级执法案卷", "对文书、取证、程序、案卷全面检查把关")),
+    "rotation_rate": (
+        ("inspectors never rotate", "half of the inspectors rotated each year", "every inspector rotated each year"),
+        ("执法人员从不轮岗", "每年轮岗交流一半执法人员", "每年全部轮岗交流")),
+    "cross_region_share": (
+        ("no cross-region enforcement", "a sizeable share of capacity to outside teams",
+         "the largest share the model allows to outside teams"),
+        ("不开展异地执法", "相当一部分执法力量用于异地执法", "异地执法达到允许的最大比例")),
+    "unregulated_share": (
+        ("every firm has a regulator", "many new-industry, service and micro firms have none",
+         "a large part of the firms with no regulator"),
+        ("每家企业都有明确的监管部门", "不少新兴行业、服务业和小微企业无明确监管部门", "大量企业处于监管责任“悬空”状态")),
+    "fine_level": (
+        ("fines far below what violating saves", "fines well above what violating saves",
+         "fines several times what violating saves"),
+        ("罚款远低于违法省下的成本", "罚款明显高于违法省下的成本", "罚款数倍于违法省下的成本")),
+    "blacklist_strength": (
+        ("no blacklist, no joint punishment", "some violators listed; some departments act on it",
+         "serious violators always listed; every department punishes jointly"),
+        ("不实行黑名单和联合惩戒", "部分违法企业被列入，部分部门联动惩戒", "严重违法必列入黑名单，各部门联合惩戒")),
+    "blacklist_months": (
+        ("listed for a few months", "listed for one to two years", "listed for about three years"),
+        ("列入数月即移出", "列入一至两年", "列入约三年")),
+    "grid_workers_per_grid": (
+        ("no grid workers", "one or two grid workers per grid", "three per grid, dense patrols"),
+        ("网格内没有网格员", "每个网格一至两名网格员", "每个网格三名网格员，巡查密集")),
+    "informatisation": (
+        ("paper files, no enforcement system", "enforcement system in use, data incomplete",
+         "IoT and big data feed risk scores in real time"),
+        ("纸质办案，没有执法信息系统", "执法管理系统已使用，但数据不全", "物联网、大数据实时支撑风险研判")),
+    "data_sharing": (
+        ("committee members keep their data to themselves", "some data shared between members",
+         "one platform shared by every committee member"),
+        ("各成员单位数据互不相通", "成员单位之间部分数据共享", "各成员单位共建共享一体化平台")),
+    "chem_platform": (
+        ("no hazardous-chemicals firm on the platform", "half of them connected",
+         "every one connected: full-process control"),
+        ("危化品企业均未接入平台", "一半危化品企业接入平台", "全部接入，实现全流程信息化管控")),
+    "training_rate": (
+        ("no safety training", "half of the firms trained each year", "every firm trained each year"),
+        ("不开展安全培训", "每年培训一半企业的负责人和员工", "每年培训全部企业的负责人和员工")),
+    "rescue_capacity": (
+        ("little rescue equipment", "equipped for ordinary accidents",
+         "full high-end equipment for high-rise, metro and petrochemical accidents"),
+        ("应急救援装备严重不足", "能够应对一般事故的救援", "“高、精、尖”装备齐全，可处置高层、地铁、石化事故")),
+    "chemical_remediation": (
+        ("no closure programme", "a sizeable share of small chemical producers closed each year",
+         "sweeping closures every year"),
+        ("不开展化工整治关停", "每年关停相当部分中小化工企业", "每年大规模关停中小化工企业")),
+    "campaign_closure": (
+        ("no closures after a disaster", "some risky small firms of the sector closed",
+         "mass closures in the sector after a disaster"),
+        ("重大事故后不搞关停", "重大事故后关停该行业部分高风险小企业", "重大事故后该行业大面积关停")),
+}
+# fmt: on
+
+PARAMETERS = tuple(replace(p, anchors=_ANCHORS[p.name]) if p.name in _ANCHORS else p for p in PARAMETERS)
+BY_NAME = {p.name: p for p in PARAMETERS}
+LEVERS = tuple(p for p in PARAMETERS if p.kind == "lever")
+UNCERTAIN = tuple(p for p in PARAMETERS if p.kind == "uncertain")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from safegov.commands.common import int_in
@@ -25,6 +26,8 @@ def register(sub) -> None:
                    help="interface to bind (default 127.0.0.1: this machine only)")
     p.add_argument("--port", type=int_in(1, 65535, "a port"), default=8765, help="port (default 8765)")
     p.add_argument("--lang", choices=("zh", "en"), default="zh", help="starting language (default zh)")
+    p.add_argument("--sessions", metavar="DIR", default=None,
+                   help="folder where classes and teams' exercises are saved (default outputs/dashboard)")
     p.set_defaults(func=main)
 
 
@@ -35,4 +38,6 @@ def main(args) -> int:
     if cjk_font() is None:  # say so once at start-up rather than draw boxes for Chinese
         sys.stderr.write(f"safegov dashboard: {NO_CJK_NOTICE}\n")
 
+    if args.sessions:  # read by serve(), which checks it before starting (DIR_ENV)
+        os.environ["SAFEGOV_DASHBOARD_DIR"] = args.sessions
     return serve(args.host, args.port, args.lang)

@@ -6,10 +6,14 @@ import ipaddress
 import os
 import socket
 import sys
+from pathlib import Path
 
 from sim.errors import InputError
 
 from .i18n import DEFAULT_LANG_ENV
+
+DIR_ENV = "SAFEGOV_DASHBOARD_DIR"  # also sessions.DIR_ENV (not imported here: it pulls in the model)
+ROOT = Path(__file__).resolve().parents[2]
 
 APP = "safegov.dashboard.app"
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -38,11 +42,30 @@ def check_port(host: str, port: int) -> None:
             raise InputError("dashboard", "--port", f"cannot listen on {host}:{port} ({exc.strerror})") from None
 
 
-def serve(host: str = "127.0.0.1", port: int = 8765, lang: str = "zh") -> int:
-    """Run the server in this process until interrupted (production mode, no browser, no telemetry)."""
+def check_sessions_dir(path) -> Path:
+    """The sessions folder must be a writable directory (created if missing); one line otherwise."""
+    p = Path(path).expanduser()
+    if p.exists() and not p.is_dir():
+        raise InputError("dashboard", "--sessions", f"{p} exists and is not a folder")
+    try:
+        p.mkdir(parents=True, exist_ok=True)
+        probe = p / f".write-test-{os.getpid()}"
+        probe.write_text("", encoding="utf-8")
+        probe.unlink()
+    except OSError as exc:
+        raise InputError("dashboard", "--sessions", f"cannot write to {p} ({exc.strerror})") from None
+    return p.resolve()
+
+
+def serve(host: str = "127.0.0.1", port: int = 8765, lang: str = "zh", sessions: str | None = None) -> int:
+    """Run the server in this process until interrupted (production mode, no browser, no telemetry).
+
+    ``sessions``: folder where classes and teams are saved (default ``outputs/dashboard``)."""
+    folder = check_sessions_dir(sessions or os.environ.get(DIR_ENV) or ROOT / "outputs" / "dashboard")
     check_port(host, port)
-    print(f"safegov dashboard: http://{host}:{port} (Ctrl-C to stop)", flush=True)
+    print(f"safegov dashboard: http://{host}:{port} (Ctrl-C to stop); exercises saved in {folder}", flush=True)
     os.environ[DEFAULT_LANG_ENV] = lang
+    os.environ[DIR_ENV] = str(folder)
     os.environ.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "False")
     os.environ.setdefault("SOLARA_THEME_LOADER", "plain")
     if not is_loopback(host):
