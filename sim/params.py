@@ -627,6 +627,10 @@ _ANCHORS: dict[str, tuple[tuple[str, str, str], tuple[str, str, str]]] = {
         ("no closures after a disaster", "some risky small firms of the sector closed",
          "mass closures in the sector after a disaster"),
         ("重大事故后不搞关停", "重大事故后关停该行业部分高风险小企业", "重大事故后该行业大面积关停")),
+    "accident_targets": (
+        ("accident counts play no part in officials' assessment", "accident targets count in the assessment",
+         "accident targets decide promotions (veto)"),
+        ("事故起数不纳入干部考核", "事故控制指标纳入考核", "事故控制指标实行“一票否决”")),
 }
 # fmt: on
 
