@@ -27,9 +27,9 @@ import pandas as pd
 from sim.errors import InputError
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
-FILES = ("china_national_safety.csv", "jiangsu_facts.csv", "jiangsu_major_accidents.csv")
-CONFIDENCE = ("verified", "verified-secondary", "derived", "recalled")
-DEFAULT_CONFIDENCE = ("verified", "verified-secondary", "derived")
+FILES = ("china_national_safety.csv", "jiangsu_facts.csv", "jiangsu_major_accidents.csv", "literature_effects.csv")
+CONFIDENCE = ("verified", "verified-secondary", "derived", "published", "recalled")
+DEFAULT_CONFIDENCE = ("verified", "verified-secondary", "derived", "published")
 #: First year counted under the new scope of the national death count.
 SCOPE_BREAK_YEAR = 2016
 #: Default bridge across the 2016 scope change: new-scope deaths / old-scope deaths for the same

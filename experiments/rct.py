@@ -68,8 +68,15 @@ def _eligible(model: SafetyModel) -> np.ndarray:
     from sim.context import Month
 
     f = model.firms
-    month = Month(0, max(model.month, 1), model.config.levers_at(max(model.month, 1)), model.bh, model.firms_per_agent,
-                  model.world, model.streams)
+    month = Month(
+        0,
+        max(model.month, 1),
+        model.config.levers_at(max(model.month, 1)),
+        model.bh,
+        model.firms_per_agent,
+        model.world,
+        model.streams,
+    )
     return np.flatnonzero(f.active & inspection.regulated(f, month))
 
 
@@ -198,6 +205,18 @@ def effects(rows: pd.DataFrame, level: float = 0.95, boot: int = 2000, seed: int
         est = float(stat(a, b))
         draws = stat(a[idx], b[idx])
         lo, hi = np.nanpercentile(draws, [50 * (1 - level), 50 * (1 + level)]) if np.isfinite(draws).any() else (np.nan, np.nan)
-        out.append({"group": g, "year": int(y), "metric": metric, "treated": float(a.mean()), "counterfactual": float(b.mean()),
-                    "firms": float(d["firms"].mean()), "effect": est, "low": float(lo), "high": float(hi), "replicates": n})
+        out.append(
+            {
+                "group": g,
+                "year": int(y),
+                "metric": metric,
+                "treated": float(a.mean()),
+                "counterfactual": float(b.mean()),
+                "firms": float(d["firms"].mean()),
+                "effect": est,
+                "low": float(lo),
+                "high": float(hi),
+                "replicates": n,
+            }
+        )
     return pd.DataFrame(out)

@@ -14,7 +14,8 @@ import sys
 
 from sim.errors import InputError
 
-COMMANDS = ("run", "validate", "levers", "compare", "sweep", "results", "sensitivity", "calibrate", "dashboard")
+COMMANDS = ("run", "validate", "levers", "compare", "sweep", "results", "sensitivity", "calibrate", "dashboard", "patterns",
+            "experiment")
 
 
 class OneLineParser(argparse.ArgumentParser):

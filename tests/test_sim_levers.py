@@ -5,7 +5,7 @@ A small world is run at each lever's low and high bound on the same seeds (commo
 numbers); the paired differences over seeds must point the stated way with a t statistic above
 3. The outcome is the accident risk (expected accidents over the run: deaths without Poisson
 noise) unless the lever exists for something else (rescue: deaths; the chemicals platform and the
-remediation programme: the accident risk of chemical firms). Guards against Mesa's "declared
+remediation programme: the accident risk of chemical firms; calibration/patterns/levers.py). Guards against Mesa's "declared
 slider never read" pitfall (ENGINEERING_NOTES) and against levers pointing the wrong way.
 """
 
@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from calibration.patterns.levers import LEVER_OUTCOMES
 from sim import params
 from sim.metrics import INDEX
 from sim.run import run_scenario
@@ -26,36 +27,9 @@ ROOT = Path(__file__).resolve().parent.parent
 SEEDS = (1, 2, 3, 4)
 #: 60,000 firms in six counties, 150 grids per county (about 65 firms per grid, as in Jiangsu).
 SETUP = {"agents": 3000, "enterprises_per_agent": 20, "grids_per_county": 150, "months": 36, "warmup_months": 24}
-HARMFUL, HELPFUL = +1, -1
-
-# lever: (outcome metric summed over the run, direction of its change from low to high, extra overrides)
-EXPECTATIONS = {
-    "development_first": ("accident_risk", HARMFUL, {}),
-    "party_building": ("accident_risk", HELPFUL, {}),
-    "rule_of_law": ("accident_risk", HELPFUL, {}),
-    "accident_targets": ("accident_risk", HELPFUL, {}),
-    "inspectors_per_county": ("accident_risk", HELPFUL, {}),
-    "coordination_loss": ("accident_risk", HARMFUL, {}),
-    "integration": ("accident_risk", HELPFUL, {}),
-    "risk_targeting": ("accident_risk", HELPFUL, {}),
-    "inspector_skill": ("accident_risk", HELPFUL, {}),
-    "city_oversight": ("accident_risk", HELPFUL, {}),
-    "rotation_rate": ("accident_risk", HELPFUL, {}),
-    "cross_region_share": ("accident_risk", HELPFUL, {}),
-    "unregulated_share": ("accident_risk", HARMFUL, {}),
-    "fine_level": ("accident_risk", HELPFUL, {}),
-    "blacklist_strength": ("accident_risk", HELPFUL, {}),
-    "blacklist_months": ("accident_risk", HELPFUL, {}),
-    "grid_workers_per_grid": ("accident_risk", HELPFUL, {}),
-    "informatisation": ("accident_risk", HELPFUL, {}),
-    "data_sharing": ("accident_risk", HELPFUL, {}),
-    "chem_platform": ("chemical_accident_risk", HELPFUL, {}),
-    "training_rate": ("accident_risk", HELPFUL, {}),
-    "rescue_capacity": ("deaths", HELPFUL, {"severity_scale": 2.0}),
-    "chemical_remediation": ("chemical_accident_risk", HELPFUL, {}),
-    # Campaigns follow major accidents: make them happen in a small world (and use more seeds).
-    "campaign_closure": ("accident_risk", HELPFUL, {"severity_scale": 3.0}),
-}
+# lever: (outcome metric, direction of its change from low to high, extra overrides): one table,
+# shared with the pattern battery and the README's lever table.
+EXPECTATIONS = LEVER_OUTCOMES
 MORE_SEEDS = {"campaign_closure": (1, 2, 3, 4, 5, 6, 7, 8)}
 
 

@@ -1,0 +1,64 @@
+"""The pattern battery's pipeline (quick scale): every pattern computed, outputs written, --strict."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from calibration.patterns import run_battery
+from calibration.patterns.levers import LEVER_OUTCOMES
+from safegov.cli import main
+from sim import params
+
+
+@pytest.fixture(scope="module")
+def quick(tmp_path_factory):
+    out = tmp_path_factory.mktemp("patterns")
+    return run_battery("quick", out=out, workers=2), out
+
+
+def test_every_pattern_is_computed_with_its_reference_and_source(quick):
+    _, out = quick
+    table = pd.read_csv(out / "patterns.csv")
+    names = set(table.pattern)
+    for required in ("causes_human", "major_share_of_serious", "history_deaths", "history_chemical_producers",
+                     "history_major_per_year", "rct_penalty_effect", "rct_penalty_fade", "fatality_gradient_by_size",
+                     "levers_live", "resolution_invariance", "capture_at_bounds"):
+        assert required in names
+    assert table["model"].notna().all(), table[table.model.isna()].pattern.tolist()
+    assert (table.source.str.len() > 5).all() and table.confidence.notna().all()
+    assert (table.band_low <= table.band_high).all()
+    # pass is exactly "the model's value inside the band" (and any extra condition)
+    inside = (table.model >= table.band_low) & (table.model <= table.band_high)
+    assert (table["pass"] <= inside).all()
+
+
+def test_outputs_and_manifest(quick):
+    _, out = quick
+    for name in ("report.md", "report.html", "levers.csv", "rct_effects.csv", "resolution.csv", "history.csv",
+                 "figures/overview.png", "figures/history.png", "figures/rct.png", "figures/levers.png"):
+        assert (out / name).stat().st_size > 0, name
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["scale"] == "quick" and manifest["runs"] > 50
+    assert "Pattern battery" in (out / "report.md").read_text()
+
+
+def test_lever_table_covers_every_lever(quick):
+    result, _ = quick
+    assert set(result.levers.lever) == set(LEVER_OUTCOMES) == {p.name for p in params.LEVERS}
+    assert np.isfinite(result.levers.t).all()
+
+
+def test_strict_exit_status(tmp_path, monkeypatch, quick):
+    result, _ = quick
+    import calibration.patterns as patterns
+
+    monkeypatch.setattr(patterns, "run_battery", lambda *a, **k: result)
+    args = ["patterns", "--scale", "quick", "--out", str(tmp_path / "p"), "--workers", "0"]
+    failing = any(not p.passed for p in result.patterns)
+    assert main(args) == 0
+    assert main([*args, "--strict"]) == (1 if failing else 0)
+    assert main([*args, "--history", str(tmp_path / "missing.toml")]) == 2
