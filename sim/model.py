@@ -98,6 +98,10 @@ class SafetyModel(mesa.Model):
         self._pending: dict[str, list[np.ndarray]] = {"inspect": [], "train": [], "penalise": []}
         self.last_outcome: MonthOutcome | None = None
 
+        # Objects an earlier model froze (below) can only be freed once unfrozen: without this a
+        # process that builds many models (a batch worker) keeps every one of them.
+        gc.unfreeze()
+        gc.collect()
         gc_was_enabled = gc.isenabled()
         gc.disable()  # creating many handles: the collector would only slow this down
         try:
