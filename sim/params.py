@@ -73,40 +73,40 @@ def _uncertain(*args, **kwargs) -> Param:
 # fmt: off
 PARAMETERS: tuple[Param, ...] = (
     # ---------------------------------------------------------------- committees (1.1, 2.1, 2.6)
-    _lever("development_first", 0.45, 0.0, 1.0, "share", "重发展轻安全",
+    _lever("development_first", 0.35, 0.0, 1.0, "share", "重发展轻安全",
            "Development-first weight", "committees", "1.1",
            "Weight leaders give growth over safety; committee priority relaxes toward "
            "1 - development_first x (1 - party_building)."),
-    _lever("party_building", 0.3, 0.0, 1.0, "index", "党建引领/党政同责",
+    _lever("party_building", 0.6, 0.0, 1.0, "index", "党建引领/党政同责",
            "Party-building leadership", "committees", "2.1",
            "党政同责: shrinks the development-first weight in committee priority, and sets the "
            "share of firms with a party branch that raises awareness."),
-    _lever("rule_of_law", 0.3, 0.0, 1.0, "index", "法治化",
+    _lever("rule_of_law", 0.4, 0.0, 1.0, "index", "法治化",
            "Rule of law", "committees", "2.6",
            "Lowers formality and leniency and damps campaign-style priority swings."),
-    _lever("accident_targets", 0.3, 0.0, 1.0, "index", "事故控制指标考核",
+    _lever("accident_targets", 0.6, 0.0, 1.0, "index", "事故控制指标考核",
            "Accident-reduction targets", "committees", "2.1, 2.6",
            "Weight of accident counts in officials' assessment (控制指标, 一票否决): committees give "
            "safety more weight, and officials hide some small accidents from the statistics.",
            source="Fisman & Wang 2017 (death ceilings: real declines and manipulated reports)"),
     # ----------------------------------------------------------------- inspection (1.1, 1.2, 2.5)
-    _lever("inspectors_per_county", 25.0, 2.0, 120.0, "persons per county", "执法人员编制",
+    _lever("inspectors_per_county", 35.0, 2.0, 120.0, "persons per county", "执法人员编制",
            "Inspectors per county", "inspection", "1.2",
            "Law-enforcement staff of each county-level division."),
     _lever("coordination_loss", 0.25, 0.0, 0.6, "share of capacity", "权责不对等/条块衔接不畅",
            "Coordination loss", "inspection", "1.2",
            "Share of inspection capacity wasted by unclear duties between levels and departments."),
-    _lever("integration", 0.2, 0.0, 1.0, "index", "多元融合集成化",
+    _lever("integration", 0.35, 0.0, 1.0, "index", "多元融合集成化",
            "Integration (professional committees)", "inspection", "2.2",
            "Committees coordinate and professional committees cover chemicals, transport, "
            "construction: cuts coordination loss and assigns regulators to unregulated firms."),
-    _lever("risk_targeting", 0.3, 0.0, 1.0, "share of inspections", "精准执法/风险分级",
+    _lever("risk_targeting", 0.4, 0.0, 1.0, "share of inspections", "精准执法/风险分级",
            "Risk-based targeting", "inspection", "1.1, 2.5",
            "Share of inspection weight placed by risk score; the rest is double-random (双随机)."),
     _lever("inspector_skill", 0.6, 0.2, 0.95, "probability", "执法专业化",
            "Inspector skill", "inspection", "2.5",
            "Probability that a real violation is found in a non-formal inspection."),
-    _lever("city_oversight", 0.3, 0.0, 1.0, "index", "设区市指导监督",
+    _lever("city_oversight", 0.5, 0.0, 1.0, "index", "设区市指导监督",
            "City oversight of counties", "inspection", "1.2",
            "City audits of county enforcement: lower formality and leniency."),
     _lever("rotation_rate", 0.05, 0.0, 1.0, "share per year", "执法人员轮岗交流",
@@ -122,7 +122,7 @@ PARAMETERS: tuple[Param, ...] = (
            "Share of new-industry, service and micro firms with no assigned regulator "
            "(never inspected by routine)."),
     # ------------------------------------------------------------------------ sanctions (1.2)
-    _lever("fine_level", 1.0, 0.2, 4.0, "x avoided cost", "罚款力度",
+    _lever("fine_level", 1.2, 0.2, 4.0, "x avoided cost", "罚款力度",
            "Fine level", "sanctions", "1.2, 2.6",
            "Fine as a multiple of twelve months of avoided safety cost (Yitzhaki 1974)."),
     _lever("blacklist_strength", 0.2, 0.0, 1.0, "index", "联合惩戒/黑名单",
@@ -138,24 +138,24 @@ PARAMETERS: tuple[Param, ...] = (
            "Grid workers per grid", "grid", "2.4",
            "Grid workers patrolling each grid (网格化+铁脚板)."),
     # -------------------------------------------------------------- information (1.2, 1.5, 2.3)
-    _lever("informatisation", 0.3, 0.0, 1.0, "index", "执法信息化/智能化",
+    _lever("informatisation", 0.45, 0.0, 1.0, "index", "执法信息化/智能化",
            "Enforcement informatisation", "information", "1.2, 2.3",
            "Enforcement case systems and IoT: better risk scores, faster reports, and every "
            "inspection recorded (执法全过程记录), so formality and let-offs are harder to hide."),
-    _lever("data_sharing", 0.2, 0.0, 1.0, "index", "信息共建共享",
+    _lever("data_sharing", 0.35, 0.0, 1.0, "index", "信息共建共享",
            "Data sharing among committee members", "information", "1.5, 2.3",
            "Committee members share data: better risk scores, faster reports, blacklists seen "
            "by all departments."),
-    _lever("chem_platform", 0.2, 0.0, 1.0, "share of chemical firms", "危化品全流程信息化平台",
+    _lever("chem_platform", 0.4, 0.0, 1.0, "share of chemical firms", "危化品全流程信息化平台",
            "Hazardous-chemicals platform coverage", "information", "1.5, 2.3",
            "Share of hazardous-chemicals firms under the full-process platform (risk known "
            "exactly, hazards found faster); Northern Jiangsu lags."),
     # -------------------------------------------------------------------- awareness (2.1, 2.5)
-    _lever("training_rate", 0.15, 0.0, 1.0, "share per year", "安全培训",
+    _lever("training_rate", 0.3, 0.0, 1.0, "share per year", "安全培训",
            "Safety training", "awareness", "2.5",
            "Share of owners and workers trained per year; raises awareness."),
     # --------------------------------------------------------------------------- rescue (1.2)
-    _lever("rescue_capacity", 0.4, 0.0, 1.0, "index", "应急救援能力",
+    _lever("rescue_capacity", 0.5, 0.0, 1.0, "index", "应急救援能力",
            "Rescue capacity", "severity", "1.2",
            "Emergency rescue equipment and teams; lowers deaths given an accident (modestly)."),
     # -------------------------------------------------------------------- campaigns (1.4, 1.1)

@@ -158,6 +158,37 @@ def lever_figure(result: Result, path: Path) -> Path:
     return save_figure(fig, path)
 
 
+def lever_markdown(result: Result, manifest: dict) -> str:
+    """The lever table as Markdown (docs/levers.md is this file from a full battery)."""
+    from sim import params
+
+    lines = [
+        "| lever 杠杆 | 中文 | low → high 下限→上限 | outcome 目标 | change in the outcome 目标变化 | deaths 死亡人数 | "
+        "major-or-worse 重大及以上 | live 有效 |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    t = result.levers
+    t = t.assign(order=[t.at[i, f"{o}_change"] for i, o in zip(t.index, t.outcome, strict=True)]).sort_values("order")
+    for r in t.itertuples():
+        p = params.get(r.lever)
+
+        def cell(metric, r=r):
+            return (f"{num(getattr(r, metric + '_change'), signed=True)}% "
+                    f"[{num(getattr(r, metric + '_low'), signed=True)}, {num(getattr(r, metric + '_high'), signed=True)}]")
+
+        lines.append(f"| `{r.lever}` ({p.label}) | {p.zh} | {num(r.low)} → {num(r.high)} {p.unit} | {r.outcome} | "
+                     f"{cell(r.outcome)} | {cell('deaths')} | {cell('accidents_major_or_worse')} | "
+                     f"{'yes' if r.live else '**no**'} |")
+    head = (f"Paired changes from each lever's low to its high bound, as a share of the baseline, with 95% intervals over "
+            f"{int(t.replicates.min())} replicates on common random numbers; every other lever at its baseline value. "
+            f"Made by `safegov patterns --scale {manifest['scale']}` ({manifest['runs']} runs, {manifest['elapsed_s'] / 60:.0f} "
+            f"min on {manifest['workers']} workers) at commit {manifest['git_commit']}; world: "
+            f"{manifest['setup'].get('agents', '')} agents x {manifest['setup'].get('enterprises_per_agent', '')} enterprises. "
+            "Accident risk = expected accidents (deaths without Poisson noise); a lever whose outcome is not the accident "
+            "risk names its own. 'live' = the outcome moves the paper's way with t > 3.")
+    return head + "\n\n" + "\n".join(lines) + "\n"
+
+
 def write(result: Result, out: Path, manifest: dict) -> list[Path]:
     """patterns.csv and the tables behind it, manifest.json, figures, report.md and report.html."""
     out = Path(out)
@@ -178,6 +209,9 @@ def write(result: Result, out: Path, manifest: dict) -> list[Path]:
         written.append(out / name)
     write_text(out / "manifest.json", json.dumps(manifest, indent=1, ensure_ascii=False, default=str))
     written.append(out / "manifest.json")
+    if len(result.levers):
+        write_text(out / "levers.md", lever_markdown(result, manifest))
+        written.append(out / "levers.md")
     figs = {
         "overview": overview_figure(result, out / "figures" / "overview.png"),
         "history": history_figure(result, out / "figures" / "history.png"),

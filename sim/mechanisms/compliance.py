@@ -54,30 +54,32 @@ def sanction_if_caught(ent: Enterprises, month: Month) -> np.ndarray:
 
 def weighted(p: np.ndarray, gamma: float) -> np.ndarray:
     """Decision weight of a probability p (Tversky & Kahneman 1992); gamma = 1 gives p."""
-    p = np.clip(p, 0.0, 1.0)
+    p = np.clip(p, FLOAT(0.0), FLOAT(1.0)).astype(FLOAT, copy=False)
     if gamma == 1.0:
         return p
-    pg = p**gamma
-    return pg / (pg + (1.0 - p) ** gamma) ** (1.0 / gamma)
+    g = FLOAT(gamma)
+    pg = np.power(p, g)
+    return pg / np.power(pg + np.power(FLOAT(1.0) - p, g), FLOAT(1.0 / gamma))
 
 
 def expected_sanction(ent: Enterprises, month: Month) -> np.ndarray:
     """Expected sanction per month of violating [months of compliance cost]."""
     bh = month.bh
-    caught = weighted((1.0 - bh["optimism"]) * ent.perceived_detection, bh["probability_weighting"])
-    return caught * (1.0 - ent.expected_leniency) * sanction_if_caught(ent, month)
+    caught = weighted(FLOAT(1.0 - bh["optimism"]) * ent.perceived_detection, bh["probability_weighting"])
+    return caught * (FLOAT(1.0) - ent.expected_leniency) * sanction_if_caught(ent, month)
 
 
 def decide(ent: Enterprises, month: Month, accident_rate: np.ndarray, county_compliance: np.ndarray) -> np.ndarray:
     """Update ``ent.compliant``, ``ent.investment`` and ``ent.management``; return P(comply)."""
     bh = month.bh
     delta = expected_sanction(ent, month)
-    risk = weighted((1.0 - bh["optimism"]) * accident_rate, bh["probability_weighting"])
-    delta += risk * bh["accident_cost"] * bh["management_effect"]
-    delta += bh["moral_weight"] * ent.owner_awareness
-    delta += bh["peer_weight"] * (2.0 * county_compliance.astype(FLOAT)[ent.county] - 1.0)
-    delta -= 1.0 - bh["violator_spending"]
-    p_comply = 1.0 / (1.0 + np.exp(-delta / bh["decision_noise"]))
+    risk = weighted(FLOAT(1.0 - bh["optimism"]) * accident_rate.astype(FLOAT, copy=False), bh["probability_weighting"])
+    delta += risk * FLOAT(bh["accident_cost"] * bh["management_effect"])
+    delta += FLOAT(bh["moral_weight"]) * ent.owner_awareness
+    peers = (bh["peer_weight"] * (2.0 * county_compliance - 1.0)).astype(FLOAT)
+    delta += peers[ent.county]
+    delta -= FLOAT(1.0 - bh["violator_spending"])
+    p_comply = FLOAT(1.0) / (FLOAT(1.0) + np.exp(delta * FLOAT(-1.0 / bh["decision_noise"])))
     # One draw per firm: u < review_rate decides whether it reviews, u / review_rate its choice.
     review_rate = bh["review_rate"]
     u = month.rng("compliance").random(ent.n, dtype=FLOAT)

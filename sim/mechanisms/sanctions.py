@@ -28,7 +28,7 @@ import numpy as np
 
 from sim.context import Month
 from sim.mechanisms import information
-from sim.state import Enterprises
+from sim.state import FLOAT, Enterprises
 
 FINE, SUSPENSION, REVOCATION = 2, 3, 4
 #: A listing may end early after 12 months (LITERATURE: Chinese blacklists, 1-3 years).
@@ -55,17 +55,17 @@ def joint_punishment(ent: Enterprises, slots: np.ndarray | slice, month: Month) 
     a firm already listed faces twice that (a repeat listing)."""
     lv = month.lv
     vis = information.blacklist_visibility(month)
-    listed = ent.blacklist_months[slots] > 0
-    years = lv["blacklist_months"] / 12.0
-    return 1.0 + month.bh["joint_punishment_weight"] * lv["blacklist_strength"] * vis * years * (1.0 + listed)
+    listed = (ent.blacklist_months[slots] > 0).astype(FLOAT)
+    weight = FLOAT(month.bh["joint_punishment_weight"] * lv["blacklist_strength"] * vis * lv["blacklist_months"] / 12.0)
+    return FLOAT(1.0) + weight * (FLOAT(1.0) + listed)
 
 
 def fine_months(level: np.ndarray, month: Month) -> np.ndarray:
     """Fine at pyramid ``level`` before joint punishment [months of full compliance cost]."""
     bh = month.bh
     avoided = 1.0 - bh["violator_spending"]
-    steps = np.maximum(level - FINE, 0)
-    return month.lv["fine_level"] * 12.0 * avoided * (1.0 + bh["sanction_escalation"] * steps)
+    steps = np.maximum(level - FINE, 0).astype(FLOAT)
+    return FLOAT(month.lv["fine_level"] * 12.0 * avoided) * (FLOAT(1.0) + FLOAT(bh["sanction_escalation"]) * steps)
 
 
 def punish(ent: Enterprises, slots: np.ndarray, draws: np.ndarray, month: Month, penalty: bool = False) -> Sanctions:

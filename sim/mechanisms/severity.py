@@ -34,7 +34,7 @@ from sim import sectors as S
 from sim.context import Month
 from sim.mechanisms.accidents import Events, Rates
 from sim.mechanisms.grading import grade
-from sim.state import Enterprises
+from sim.state import FLOAT, Enterprises
 
 #: Deaths saved at full rescue capacity in the most relevant sectors: LITERATURE.md (rescue
 #: lowers deaths given an accident by at most about 10%).
@@ -97,6 +97,6 @@ def pyramid_expectations(ent: Enterprises, r: Rates, month: Month) -> tuple[np.n
     A combined-cause incident's severity is amplified (x severity_amplifier), so for a Pareto
     law it has fewer sub-threshold siblings per recordable accident, by severity_amplifier^-ALPHA.
     """
-    combined_share = month.bh["severity_amplifier"] ** -S.ALPHA[ent.sector]
-    plain = month.firms_per_agent * (r.human + r.unavoidable + combined_share * r.combined)
+    combined_share = (month.bh["severity_amplifier"] ** -S.ALPHA).astype(FLOAT)[ent.sector]
+    plain = FLOAT(month.firms_per_agent) * (r.human + r.unavoidable + combined_share * r.combined)
     return plain * ent.minor_ratio, plain * ent.near_ratio
