@@ -398,10 +398,11 @@ PARAMETERS: tuple[Param, ...] = (
                "province committees set the rest in equal parts.",
                source="assumption (属地管理: the county runs its own enforcement)"),
     # ------------------------------------------------------------------ leniency, collusion
-    _uncertain("tie_growth", 0.15, 0.0, 0.5, "per meeting", "人情关系增长",
+    _uncertain("tie_growth", 0.05, 0.0, 0.5, "per meeting", "人情关系增长",
                "Tie growth", "leniency", "1.1",
                "Increase in tie strength per inspection of a firm by its own inspector.",
-               source="LITERATURE: ties grow per meeting (Abbink 2004); size an assumption"),
+               source="LITERATURE: ties grow per meeting (Abbink 2004); kept small because inspections "
+                      "without a penalty have no lasting effect either way (Haviland et al. 2012)"),
     _uncertain("tie_decay", 0.01, 0.0, 0.1, "per month", "人情关系衰减",
                "Tie decay", "leniency", "1.1",
                "Monthly decay of tie strength toward its social resting level.",

@@ -50,6 +50,7 @@ def test_lever_table_covers_every_lever(quick):
     result, _ = quick
     assert set(result.levers.lever) == set(LEVER_OUTCOMES) == {p.name for p in params.LEVERS}
     assert np.isfinite(result.levers.t).all()
+    assert {"accident_risk_at_low", "accident_risk_at_high", "deaths_at_high_ci_low"} <= set(result.levers.columns)
 
 
 def test_strict_exit_status(tmp_path, monkeypatch, quick):

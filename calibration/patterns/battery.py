@@ -547,7 +547,7 @@ def _rct_patterns(runs: list[Summary]) -> tuple[list[Pattern], pd.DataFrame]:
         lit["note"],
     )
     early, late = effect("penalty", 12)[0], effect("penalty", last)[0]
-    p.model = late / early if early else math.nan
+    p.model = abs(late) / abs(early) if early else math.nan  # faded: little effect left, either way
     out.append(p)
     lit = _literature("random_inspection_itt_4yr")
     p = Pattern(
@@ -596,12 +596,13 @@ def _lever_table(tags: dict[str, list[Summary]]) -> tuple[pd.DataFrame, Pattern]
             "replicates": len(reps),
         }
         for m in dict.fromkeys((metric, "deaths", "accidents_major_or_worse")):
-            d = np.array([100 * (_total(hi[r], m) - _total(lo[r], m)) / max(_total(ref[r], m), 1e-9) for r in reps])
-            est, l, h = mean_ci(d)
-            row[f"{m}_change"], row[f"{m}_low"], row[f"{m}_high"] = est, l, h
+            for end, runs in (("low", lo), ("high", hi)):
+                d = np.array([100 * (_total(runs[r], m) / max(_total(ref[r], m), 1e-9) - 1) for r in reps])
+                row[f"{m}_at_{end}"], row[f"{m}_at_{end}_ci_low"], row[f"{m}_at_{end}_ci_high"] = mean_ci(d)
             if m == metric:
+                d = np.array([_total(hi[r], m) - _total(lo[r], m) for r in reps])
                 se = d.std(ddof=1) / math.sqrt(len(d)) if len(d) > 1 else math.nan
-                row["t"] = est / se if se and np.isfinite(se) and se > 0 else math.copysign(math.inf, est)
+                row["t"] = d.mean() / se if se and np.isfinite(se) and se > 0 else math.copysign(math.inf, d.mean())
         row["live"] = bool(direction * row["t"] > 3)
         rows.append(row)
     table = pd.DataFrame(rows)
