@@ -3,10 +3,11 @@
 (a) ``full_model``: ``sim.SafetyModel`` as users run it (Mesa model, handles, committees,
     grids, metrics, DataCollector).
 (b) ``ReferenceKernel``: the same enterprise dynamics as plain numpy, calling the same
-    mechanism functions on the same arrays (awareness, compliance, hazards, accidents, severity,
-    grid patrols, the chemicals platform, inspection, leniency, sanctions, remediation, exit and
-    entry) with no Mesa model, no committee dynamics (fixed priority), no metrics and no
-    DataCollector: the floor that the full model's overhead is measured against.
+    mechanism functions on the same arrays (awareness, compliance and learning, hazards,
+    accidents, severity, grid patrols, the chemicals platform, inspection, leniency, sanctions,
+    remediation, exit and entry) with no Mesa model, no committee dynamics (fixed priority), no
+    reporting, investigations or campaigns, no metrics and no DataCollector: the floor that the
+    full model's overhead is measured against.
 (c) ``per_agent_mesa``: a Mesa model whose Enterprise agents each run the same monthly
     equations in scalar Python inside ``step()`` (awareness decay, compliance decision, hazards,
     accident draw with cause, inspection with detection, leniency and rectification), scheduled
@@ -22,10 +23,12 @@ import numpy as np
 
 from sim import population
 from sim.jurisdiction import build_jurisdiction
+from sim.context import Month, World
 from sim.mechanisms import (
     accidents,
     awareness,
     campaigns,
+    committees,
     compliance,
     demography,
     grid,
@@ -66,52 +69,47 @@ class ReferenceKernel:
         n_insp = int(round(self.lv["inspectors_per_county"]))
         insp_county = np.repeat(np.arange(jur.n_counties, dtype=np.int32), n_insp)
         native = rng.random(len(insp_county)) < self.bh["native_share"]
-        self.skill = 0.8 + 0.4 * rng.random(len(insp_county))
-        self.insp_county, self.native, self.values = insp_county, native, sc.values()
         self.firms = population.create_population(n, jur, rng, sc.values(), insp_county, native)
-        self.n_counties, self.n_grids = jur.n_counties, jur.n_grids
-        self.by_county = SegmentSum(self.firms.county, jur.n_counties)
-        self.by_grid = SegmentSum(self.firms.grid, jur.n_grids)
-        self.priority = np.full(jur.n_counties, 0.55)
+        by_county = SegmentSum(self.firms.county, jur.n_counties)
+        self.world = World(jur, by_county, SegmentSum(self.firms.grid, jur.n_grids),
+                           np.bincount(jur.grid_county, minlength=jur.n_counties), insp_county, native)
+        self.priority = np.full(jur.n_counties, committees.Committees.resting_level(self.lv))
         self.exposure = np.zeros(jur.n_counties)
         self.rate = accidents.rates(self.firms, self.bh).total
 
     def run(self, months: int) -> np.ndarray:
         """Monthly county deaths (returned so the work cannot be skipped)."""
-        firms, lv, bh, m = self.firms, self.lv, self.bh, self.m
+        firms, world = self.firms, self.world
         no_campaign = np.ones(7)
-        deaths = np.zeros((months, self.n_counties))
-        for month in range(1, months + 1):
-
-            def stream(name, month=month):
-                return self.streams.get(name, month)
-
-            awareness.train_and_decay(firms, lv, bh, self.priority, stream("awareness"))
-            compliance.decide(firms, lv, bh, self.rate, self.by_grid.mean(firms.compliant), 0.44, stream("compliance"))
-            hazards.evolve(firms, bh)
-            r = accidents.rates(firms, bh)
+        deaths = np.zeros((months, world.n_counties))
+        for k in range(1, months + 1):
+            month = Month(k, k, self.lv, self.bh, self.m, world, self.streams)
+            awareness.train_and_decay(firms, month)
+            q = world.by_county(firms.compliant & firms.active) / np.maximum(world.by_county(firms.active), 1)
+            compliance.decide(firms, month, self.rate, q)
+            hazards.evolve(firms, month)
+            r = accidents.rates(firms, self.bh)
             self.rate = r.total
-            events = accidents.occur(r, m, stream("accidents"))
-            assessed = severity.assess(firms, events, lv, bh, stream("severity"))
-            deaths[month - 1] = np.bincount(firms.county[events.slot], assessed.deaths, self.n_counties)
-            grid.patrol(firms, lv, bh, month, information.report_delay(lv, bh), m, self.by_grid.counts, stream("grid"))
-            information.platform_monitoring(firms, lv, month)
-            regulated = inspection.regulated(firms, lv)
-            cap = inspection.capacity(lv, bh, self.priority)
-            slots = inspection.select(
-                firms, lv, month, self.rate, regulated, cap, m, no_campaign, self.by_county, stream("inspection")
-            )
-            insp = inspection.inspect(firms, slots, lv, bh, month, self.skill, self.exposure, stream("inspection_outcome"))
-            sanc = sanctions.apply(firms, insp, lv, bh, month)
-            own = np.zeros(firms.n)
-            own[insp.slots[~insp.formal]] = 1.0
-            penalised = np.bincount(firms.grid[sanc.penalty_cases], minlength=self.n_grids) / np.maximum(self.by_grid.counts, 1)
-            compliance.learn_detection(firms, bh, own, penalised)
-            campaigns.remediation(firms, lv, lambda: stream("remediation").random(firms.n))
-            leaving = demography.exits(firms, bh, stream("demography").random(firms.n))
-            population.fill_new_firms(firms, leaving, stream("entry"), self.values, self.insp_county, self.native, entrant=True)
-            sanctions.fade(firms, bh)
-            leniency.decay_ties(firms, bh)
+            events = accidents.occur(r, month, firms.uid)
+            assessed = severity.assess(firms, events, month)
+            deaths[k - 1] = np.bincount(firms.county[events.slot], assessed.deaths, world.n_counties)
+            grid.patrol(firms, month, information.report_delay(month))
+            information.platform_monitoring(firms, month)
+            regulated = inspection.regulated(firms, month)
+            selection = inspection.select(firms, month, self.rate, regulated, inspection.capacity(month, self.priority),
+                                          no_campaign)
+            insp = inspection.inspect(firms, selection.slots, month, self.exposure)
+            sanctions.apply(firms, insp, month)
+            own = np.zeros(firms.n, dtype=np.float32)
+            own[insp.slots] = insp.skill
+            letoff = leniency.leniency(firms.tie, firms.county, month, self.exposure)
+            compliance.learn(firms, month, selection.caught_probability, own, letoff, regulated)
+            campaigns.remediation(firms, month)
+            leaving = demography.exits(firms, month)
+            demography.leave(firms, leaving)
+            demography.enter(firms, month)
+            sanctions.fade(firms, month)
+            leniency.relax_ties(firms, month)
         return deaths
 
 

@@ -177,7 +177,7 @@ def lever_figure(result: Result, path: Path) -> Path:
         ),
         fontsize=9,
     )
-    ax.legend(fontsize=7, frameon=False, loc="lower right")
+    ax.legend(fontsize=7, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.07), ncol=2)
     fig.tight_layout()
     return save_figure(fig, path)
 
