@@ -22,8 +22,8 @@ import mesa
 import numpy as np
 
 from sim import population
-from sim.jurisdiction import build_jurisdiction
 from sim.context import Month, World
+from sim.jurisdiction import build_jurisdiction
 from sim.mechanisms import (
     accidents,
     awareness,
