@@ -74,6 +74,11 @@ def write_json(path: Path, data: dict) -> None:
     atomic_json(path, data, sync=True)
 
 
+def _atomic(path: Path, write, sync: bool = True) -> None:
+    """The old name of ``sim.outputs.atomic_write`` (code written against it keeps working)."""
+    atomic_write(path, write, sync=sync)
+
+
 def _warn(message: str) -> None:
     warnings.warn(message, RuntimeWarning, stacklevel=3)
 
