@@ -134,8 +134,9 @@ def find_scenario(text: str | os.PathLike, base_dir: str | os.PathLike | None = 
 
     ``text`` is a path (relative to ``base_dir``, default the working directory) or a bare name
     (``"baseline"`` or ``"baseline.toml"``) looked up in ``scenario_dirs()``. A path that exists
-    wins; otherwise a bare name that exists in a scenarios folder; otherwise the path as given
-    (reading it then reports "file not found").
+    wins; otherwise a bare name that exists in a scenarios folder (or ``scenarios/NAME.toml``, the
+    project-relative form, in the installed folder); otherwise the path as given (reading it then
+    reports "file not found").
     """
     s = os.fspath(text)
     path = Path(s)
@@ -155,6 +156,11 @@ def find_scenario(text: str | os.PathLike, base_dir: str | os.PathLike | None = 
                     return candidate
             except (OSError, ValueError):
                 continue
+    parts = Path(s).parts
+    if base_dir is None and len(parts) == 2 and parts[0] == SCENARIO_DIR.name:  # "scenarios/x.toml" from any cwd
+        candidate = SCENARIO_DIR / parts[1]
+        if candidate.is_file():
+            return candidate
     return path
 
 

@@ -579,6 +579,8 @@ def flag_cases(rng: random.Random, readonly: bool = True) -> Iterator[Case]:
     if readonly:
         outs.append(("read-only folder", "{d}/ro/x", ("--out", "ro"), "ro"))
     for cmd, base_argv, files in (("run", ["run", t, "--no-figures"], {}),
+                                  ("experiment rct", ["experiment", "rct", t], {}),
+                                  ("patterns", ["patterns"], {}),
                                   ("compare", ["compare", t, t, "-R", "1", "--quiet"], {}),
                                   ("sweep", ["sweep", "{d}/spec.toml", "--quiet"], sweep_spec),
                                   ("sensitivity", ["sensitivity", "{d}/spec.toml", "--quiet"], sa_spec),
@@ -710,10 +712,14 @@ def stubs():
 
     saved = [(safegov.commands.run, "run_scenario"), (experiments.runner, "make_executor"),
              (calibration.pipeline, "calibrate"), (safegov.dashboard.server, "serve")]
-    old = [(m, a, getattr(m, a)) for m, a in saved]
-    safegov.commands.run.run_scenario = reached
-    experiments.runner.make_executor = reached
-    calibration.pipeline.calibrate = reached
+    for module_name, attr in (("experiments.rct", "run"), ("calibration.patterns", "run_battery")):
+        with contextlib.suppress(ImportError):  # commands that not every version has
+            import importlib
+
+            saved.append((importlib.import_module(module_name), attr))
+    old = [(m, a, getattr(m, a)) for m, a in saved if hasattr(m, a)]
+    for m, a, _ in old:
+        setattr(m, a, reached)
     safegov.dashboard.server.serve = serve
     try:
         yield
