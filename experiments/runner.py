@@ -153,6 +153,11 @@ def _pool_worker_init(parent: int) -> None:
     _limit_threads()
 
 
+#: For other process pools: ``ProcessPoolExecutor(..., initializer=die_with_parent, initargs=(os.getpid(),))``
+#: makes their workers end with the process that started them, as the runner's do.
+die_with_parent = _die_with_parent
+
+
 def resolve_callable(path: str):
     """'package.module:function' -> the function (InputError naming 'model' if it cannot be used)."""
     return inputs.resolve_callable(path, "model")
