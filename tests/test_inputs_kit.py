@@ -67,6 +67,13 @@ def test_a_scenario_named_like_a_path_writes_inside_outputs(tmp_path, monkeypatc
     assert sorted(p.name for p in tmp_path.iterdir()) == ["n.toml", "outputs"]
 
 
+def test_compare_default_folder_stays_inside_outputs(tmp_path, monkeypatch):
+    from experiments.compare.run import default_out
+
+    out = default_out([], ["../../x", "a/b"], 3)
+    assert out.parent == Path("outputs") and "/" not in out.name and ".." not in out.name
+
+
 def test_output_places_are_checked_before_work(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "afile").write_text("x")
