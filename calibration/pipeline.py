@@ -34,25 +34,19 @@ from calibration.simulate import Simulator
 from calibration.spec import CalibrationSpec
 from calibration.targets import Target
 from sim import params
-from sim.errors import InputError
+from sim.outputs import atomic_text, atomic_write
 
 
 def _atomic_text(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    atomic_text(path, text)
 
 
 def _atomic_parquet(path: Path, frame: pd.DataFrame) -> None:
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    frame.to_parquet(tmp, index=False)
-    os.replace(tmp, path)
+    atomic_write(path, lambda p: frame.to_parquet(p, index=False))
 
 
 def _atomic_csv(path: Path, frame: pd.DataFrame) -> None:
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    frame.to_csv(tmp, index=False)
-    os.replace(tmp, path)
+    atomic_write(path, lambda p: frame.to_csv(p, index=False))
 
 
 def targets_table(spec: CalibrationSpec) -> pd.DataFrame:
@@ -191,15 +185,12 @@ def write_scenario(spec: CalibrationSpec, values: dict[str, float], path: Path, 
         v = round(float(value), 6) if not params.BY_NAME[name].integer else int(round(value))
         lines.append(f"{name} = {v!r}")
     text = "\n".join(lines) + "\n"
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    tmp.write_text(text, encoding="utf-8")
-    try:
+
+    def write_checked(tmp: Path) -> None:  # the file is renamed into place only if it validates
+        tmp.write_text(text, encoding="utf-8")
         load_scenario(tmp)
-    except InputError:
-        tmp.unlink(missing_ok=True)
-        raise
-    os.replace(tmp, path)
-    return path
+
+    return atomic_write(path, write_checked)
 
 
 def calibrate(spec: CalibrationSpec, out: str | Path, *, workers: int | None = None, scheduler: str | None = None,

@@ -38,40 +38,36 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import Field, StrictFloat, StrictInt, model_validator
 
-from calibration.targets import Target, _first_error, load_targets
-from sim import params
-from sim.errors import InputError, read_toml
+from calibration.targets import Target, load_targets
+from sim import inputs, params
+from sim.errors import InputError
+from sim.inputs import MAX_RUNS, StrictModel, check_param, parse_model, read_toml
 from sim.scenario import SETUP_KEYS, Scenario, load_scenario
 
 METHODS = ("abc-smc", "point")
+Number = StrictInt | StrictFloat
 
 
-class Prior(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class Prior(StrictModel):
     prior: Literal["uniform", "loguniform"] = "uniform"
-    low: float | None = None
-    high: float | None = None
+    low: Number | None = None
+    high: Number | None = None
 
 
-class AbcOptions(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class AbcOptions(StrictModel):
     population: int = Field(100, ge=5, le=100_000)
     generations: int = Field(6, ge=1, le=100)
     replicates: int = Field(1, ge=1, le=100)
-    min_epsilon: float = Field(0.0, ge=0)
-    max_simulations: int = Field(5000, ge=10)
-    batch: int | None = Field(None, ge=1, description="proposals simulated per runner batch")
+    min_epsilon: Number = Field(0.0, ge=0)
+    max_simulations: int = Field(5000, ge=10, le=MAX_RUNS)
+    batch: int | None = Field(None, ge=1, le=MAX_RUNS, description="proposals simulated per runner batch")
 
 
-class PointOptions(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class PointOptions(StrictModel):
     replicates: int = Field(8, ge=1, le=1000)
     max_evaluations: int = Field(150, ge=5, le=100_000)
     starts: int = Field(1, ge=1, le=20)
@@ -79,31 +75,22 @@ class PointOptions(BaseModel):
     predictive_replicates: int = Field(2, ge=1, le=100)
 
 
-class _Spec(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class _Spec(StrictModel):
     scenario: str
     targets: str
     methods: list[Literal["abc-smc", "point"]] = Field(default_factory=lambda: ["abc-smc", "point"], min_length=1)
-    seed: int = Field(0, ge=0)
-    holdout_after: int | None = None
+    seed: int = Field(0, ge=0, le=2**63 - 1)
+    holdout_after: Annotated[int, Field(ge=1990, le=2100)] | None = None
     allow_recalled: bool = False
-    reference_enterprises: float | Literal["auto", "none"] = "auto"
+    reference_enterprises: Annotated[Number, Field(gt=0, le=1e9)] | Literal["auto", "none"] = Field(
+        "auto", description="enterprises of the full province that counts are scaled to")
     output_scenario: str | None = None
     description: str = ""
     setup: dict = Field(default_factory=dict)
-    fixed: dict[str, float] = Field(default_factory=dict)
+    fixed: dict[str, Number] = Field(default_factory=dict)
     parameters: dict[str, Prior] = Field(min_length=1)
     abc: AbcOptions = Field(default_factory=AbcOptions)
     point: PointOptions = Field(default_factory=PointOptions)
-
-    @field_validator("setup")
-    @classmethod
-    def _setup(cls, v):
-        for k in v:
-            if k not in SETUP_KEYS:
-                raise ValueError(f"unknown setup key {k!r}; expected one of {', '.join(SETUP_KEYS)}")
-        return v
 
     @model_validator(mode="after")
     def _unique_methods(self):
@@ -160,57 +147,71 @@ class CalibrationSpec:
         return SCENARIO_DIR / "calibrated.toml"
 
 
+def _file_key(spec_dir: Path, text: str, source: str, key: str, *, scenario: bool = False) -> Path:
+    """A file named by the spec (relative to it; a scenario may also be a bare name)."""
+    try:
+        inputs.path_text(text, "file name")
+    except ValueError as exc:
+        raise InputError(source, key, str(exc)) from None
+    path = inputs.find_scenario(text, spec_dir) if scenario else spec_dir / text
+    if not path.is_file():
+        what = "is a folder, expected a file" if path.is_dir() else "file not found"
+        raise InputError(source, key, f"{what}: {text!r} (looked for {path})")
+    return path
+
+
 def load_spec(path: str | Path, *, allow_recalled: bool | None = None) -> CalibrationSpec:
     """Read and validate a spec, its scenario and its targets (InputError, one line)."""
     path = Path(path)
     source = str(path)
     raw, _ = read_toml(path, source)
-    try:
-        spec = _Spec(**raw)
-    except ValidationError as exc:
-        where, msg = _first_error(exc, "")
-        raise InputError(source, where.lstrip(".") or None, msg) from None
+    spec = parse_model(_Spec, raw, source)
+    inputs.check_keys(spec.setup, SETUP_KEYS, source, "setup.")
     free = []
     for name, prior in spec.parameters.items():
         key = f"parameters.{name}"
         p = params.BY_NAME.get(name)
         if p is None:
-            import difflib
-
-            close = difflib.get_close_matches(name, [q.name for q in params.UNCERTAIN], n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
-            raise InputError(source, key, "not a declared parameter (sim.params)" + hint)
+            raise InputError(source, key, "not a declared parameter (sim.params)"
+                             + inputs.suggest(name, [q.name for q in params.UNCERTAIN]))
         if p.kind != "uncertain":
             raise InputError(source, key, "is a policy lever; calibration fits only uncertain parameters")
-        low = p.low if prior.low is None else prior.low
-        high = p.high if prior.high is None else prior.high
-        if not (p.low <= low < high <= p.high):
-            raise InputError(source, key, f"expected {p.low:g} <= low < high <= {p.high:g} (declared bounds), "
+        low = p.low if prior.low is None else float(check_param(name, prior.low, source, f"{key}.low"))
+        high = p.high if prior.high is None else float(check_param(name, prior.high, source, f"{key}.high"))
+        if not low < high:
+            raise InputError(source, key, f"expected low < high within the declared bounds {p.low:g}..{p.high:g}, "
                              f"got low={low:g}, high={high:g}")
         if prior.prior == "loguniform" and low <= 0:
             raise InputError(source, f"{key}.low", "a loguniform prior needs low > 0")
         free.append(FreeParam(name, prior.prior, low, high))
-    for name in spec.fixed:
+    for name, value in spec.fixed.items():
         p = params.BY_NAME.get(name)
         if p is None or p.kind != "uncertain":
-            raise InputError(source, f"fixed.{name}", "expected a declared uncertain parameter")
+            raise InputError(source, f"fixed.{name}", "expected a declared uncertain parameter"
+                             + inputs.suggest(name, [q.name for q in params.UNCERTAIN]))
         if name in spec.parameters:
             raise InputError(source, f"fixed.{name}", "is also a free parameter")
-    scenario_path = (path.parent / spec.scenario)
+        check_param(name, value, source, f"fixed.{name}")
+    scenario_path = _file_key(path.parent, spec.scenario, source, "scenario", scenario=True)
+    targets_path = _file_key(path.parent, spec.targets, source, "targets")
+    if spec.output_scenario is not None:
+        try:
+            inputs.path_text(spec.output_scenario, "file name")
+        except ValueError as exc:
+            raise InputError(source, "output_scenario", str(exc)) from None
     scenario = load_scenario(scenario_path)
     try:
         scenario = scenario.with_overrides(spec.fixed, source=source, **spec.setup)
     except InputError as exc:
-        raise InputError(source, exc.key, exc.problem) from None
+        key = exc.key.replace("[setup] ", "setup.") if exc.key else None
+        raise InputError(source, key, exc.problem) from None
     opt_in = spec.allow_recalled if allow_recalled is None else (allow_recalled or spec.allow_recalled)
-    targets = load_targets(path.parent / spec.targets, allow_recalled=opt_in)
+    targets = load_targets(targets_path, allow_recalled=opt_in)
     _check_targets_fit_world(targets, scenario, source)
     if spec.reference_enterprises == "none":
         ref = None
     elif spec.reference_enterprises == "auto":
-        from sim.scenario import SCENARIO_DIR
-
-        base = load_scenario(SCENARIO_DIR / "baseline.toml").setup
+        base = load_scenario("baseline").setup
         ref = float(base.agents * base.enterprises_per_agent)
     else:
         ref = float(spec.reference_enterprises)
@@ -218,7 +219,10 @@ def load_spec(path: str | Path, *, allow_recalled: bool | None = None) -> Calibr
         fit = [t for t in targets if t.last_year <= spec.holdout_after]
         if not fit:
             raise InputError(source, "holdout_after", f"no target ends by {spec.holdout_after}; nothing to fit")
-    return CalibrationSpec(spec, path, scenario, targets, free, ref)
+    out = CalibrationSpec(spec, path, scenario, targets, free, ref)
+    out.scenario_path = scenario_path.resolve()
+    out.targets_path = targets_path.resolve()
+    return out
 
 
 def _check_targets_fit_world(targets: list[Target], scenario: Scenario, source: str) -> None:

@@ -35,15 +35,17 @@ national-to-provincial share), which ``assumption`` must justify. Every target n
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import Field, StrictFloat, StrictInt, ValidationError, field_validator, model_validator
 
 from calibration import data as refdata
-from sim.errors import InputError, read_toml
+from sim.errors import InputError
+from sim.inputs import StrictModel, read_toml, validation_error
 from sim.metrics import FLOW, RATIO, STOCK
 
 OBSERVATIONS = ("count", "relative_change", "share")
@@ -52,27 +54,28 @@ KNOWN_METRICS = set(FLOW) | set(STOCK) | set(RATIO)
 REGIONS = ("south", "central", "north")
 
 
-class _Target(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+Number = StrictInt | StrictFloat
 
-    name: str = Field(min_length=1)
+
+class _Target(StrictModel):
+    name: str = Field(min_length=1, max_length=200)
     metric: str
     scope: str = "province"
     period: str
     observation: Literal["count", "relative_change", "share"]
-    value: float | None = None
+    value: Number | None = None
     data: dict[str, str | int] | None = None
     data_from: dict[str, str | int] | None = None
     data_to: dict[str, str | int] | None = None
-    scale: float = Field(1.0, gt=0)
+    scale: Number = Field(1.0, gt=0, le=1e6)
     family: Literal["negbin", "poisson"] = "negbin"
-    dispersion: float = Field(10.0, gt=0)
-    tolerance: float | None = Field(None, gt=0)
+    dispersion: Number = Field(10.0, gt=0, le=1e9)
+    tolerance: Number | None = Field(None, gt=0, le=1e6)
     denominator: str | None = None
     denominator_scope: str | None = None
-    scope_break_adjust: float | None = Field(None, gt=0, le=2)
+    scope_break_adjust: Number | None = Field(None, gt=0, le=2)
     world_scale: bool = True
-    weight: float = Field(1.0, gt=0)
+    weight: Number = Field(1.0, gt=0, le=1e6)
     source: str = ""
     confidence: Literal["verified", "verified-secondary", "derived", "recalled", "assumption"] = "assumption"
     assumption: str = Field(min_length=1)
@@ -239,6 +242,8 @@ def _resolve(raw: _Target, source: str, key: str, allow_recalled: bool) -> Targe
                          "accident counts; set scope_break_adjust (new-scope/old-scope ratio, "
                          f"default bridge {refdata.SCOPE_BREAK_FACTOR}, or 1.0 to assume no change) - see "
                          "calibration/data/PROVENANCE.md")
+    if not math.isfinite(value):
+        raise InputError(source, f"{key}.value", f"expected a finite figure, got {value!r} (after scale)")
     if raw.observation == "share" and not 0.0 <= value <= 1.0:
         raise InputError(source, f"{key}.value", f"a share must lie in [0, 1], got {value:g}")
     if raw.observation == "count" and value < 0:
@@ -253,25 +258,21 @@ def _resolve(raw: _Target, source: str, key: str, allow_recalled: bool) -> Targe
 
 
 def _first_error(exc: ValidationError, base: str) -> tuple[str, str]:
-    err = exc.errors()[0]
-    loc = ".".join(str(p) for p in err["loc"])
-    msg = err["msg"]
-    if msg.startswith("Value error, "):
-        msg = msg[len("Value error, "):]
-    if err["type"] == "extra_forbidden":
-        msg = "unknown key"
-    elif err["type"] == "missing":
-        msg = "missing (required)"
-    return (f"{base}.{loc}" if loc else base), msg
+    """(key, message) of a target's validation error, through the one formatter."""
+    err = validation_error(exc, "", _Target, prefix=f"{base}.")
+    return (err.key or base), err.problem
 
 
 def parse_targets(raw: dict, source: str, *, allow_recalled: bool = False) -> list[Target]:
     """Validate the parsed TOML of a targets file; every error is one InputError naming the key."""
     if not isinstance(raw, dict):
         raise InputError(source, None, "expected a TOML document with [[target]] tables")
+    from sim.inputs import suggest
+
     for key in raw:
         if key not in ("target", "description"):
-            raise InputError(source, key, "unknown key; expected [[target]] tables (and description)")
+            raise InputError(source, key, "unknown key" + suggest(key, ("target", "description"))
+                             + " ([[target]] tables)")
     items = raw.get("target")
     if not isinstance(items, list) or not items:
         raise InputError(source, "target", "expected at least one [[target]] table")
@@ -279,6 +280,7 @@ def parse_targets(raw: dict, source: str, *, allow_recalled: bool = False) -> li
     names: set[str] = set()
     for i, item in enumerate(items, start=1):
         name = item.get("name") if isinstance(item, dict) else None
+        name = name if isinstance(name, str) and len(name) <= 200 and name.isprintable() else None
         key = f"[[target]] #{i}" + (f" ({name})" if isinstance(name, str) else "")
         if not isinstance(item, dict):
             raise InputError(source, key, "expected a table")
@@ -287,8 +289,6 @@ def parse_targets(raw: dict, source: str, *, allow_recalled: bool = False) -> li
         except ValidationError as exc:
             where, msg = _first_error(exc, key)
             raise InputError(source, where, msg) from None
-        except TypeError as exc:
-            raise InputError(source, key, str(exc)) from None
         if checked.name in names:
             raise InputError(source, f"{key}.name", f"duplicate target name {checked.name!r}")
         names.add(checked.name)

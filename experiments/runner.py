@@ -15,10 +15,13 @@ given. A run that raises is recorded as failed with its traceback; the batch goe
 from __future__ import annotations
 
 import contextlib
-import importlib
+import json
 import math
 import os
+import re
+import socket
 import sys
+import threading
 import time
 import traceback
 from collections import deque
@@ -30,12 +33,16 @@ import pyarrow as pa
 
 from experiments.spec import RunSpec
 from experiments.store import Store, now
+from sim import inputs
 from sim.errors import InputError
 
 TARGET_CHUNK_SECONDS = 0.25
 MAX_CHUNK = 500
 MANIFEST_POINTS = 2000  # design points listed in manifest.json (all of them are in plan.parquet)
 COMPACT_EVERY = 512  # chunk files between two compactions of the store
+MAX_BARREN_RESTARTS = 5  # pool restarts in a row without a finished run before the batch gives up
+SCHEDULER_TIMEOUT_S = 3.0  # a scheduler address must accept a connection within this time
+WATCHDOG_S = 0.5  # how often a pool worker checks that the process that started it is alive
 THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS")
 SEEDING = ("replicate r of every design point uses numpy SeedSequence(seed, spawn_key=(r,)), "
            "identical to SeedSequence(seed).spawn(R)[r] (common random numbers)")
@@ -114,19 +121,46 @@ def _limit_threads() -> None:
     _WORKER_READY = True
 
 
+def _die_with_parent(parent: int) -> None:
+    """Pool worker set-up: end this process as soon as ``parent`` (the batch) is gone.
+
+    Linux delivers SIGKILL to the worker when its parent dies (``PR_SET_PDEATHSIG``); a watchdog
+    thread checking the parent every WATCHDOG_S covers other systems and the moment before the
+    signal was armed. Without this, a killed batch left its workers (about 180 MB each) blocked
+    on a pipe for minutes.
+    """
+    import signal
+
+    with contextlib.suppress(Exception):
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, int(signal.SIGKILL), 0, 0, 0)  # PR_SET_PDEATHSIG = 1
+    if os.getppid() != parent:
+        os._exit(1)
+
+    def watch() -> None:
+        while True:
+            time.sleep(WATCHDOG_S)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="safegov-parent-watchdog", daemon=True).start()
+
+
+def _pool_worker_init(parent: int) -> None:
+    _die_with_parent(parent)
+    _limit_threads()
+
+
+#: For other process pools: ``ProcessPoolExecutor(..., initializer=die_with_parent, initargs=(os.getpid(),))``
+#: makes their workers end with the process that started them, as the runner's do.
+die_with_parent = _die_with_parent
+
+
 def resolve_callable(path: str):
-    """'package.module:function' -> the function (InputError if it cannot be imported)."""
-    module_name, sep, attr = path.partition(":")
-    if not sep or not module_name or not attr:
-        raise InputError("model", None, f"expected 'sim' or 'package.module:function', got {path!r}")
-    try:
-        module = importlib.import_module(module_name)
-    except ImportError as exc:
-        raise InputError("model", None, f"cannot import {module_name!r}: {exc}") from None
-    fn = getattr(module, attr, None)
-    if not callable(fn):
-        raise InputError("model", None, f"{module_name!r} has no function {attr!r}")
-    return fn
+    """'package.module:function' -> the function (InputError naming 'model' if it cannot be used)."""
+    return inputs.resolve_callable(path, "model")
 
 
 def _run_sim(spec: RunSpec, scenario, want_series: bool):
@@ -144,6 +178,7 @@ def _run_sim(spec: RunSpec, scenario, want_series: bool):
         a = result.annual
         series = pa.table({
             "run_id": pa.array([spec.run_id] * len(a), pa.string()),
+            "label": pa.array([spec.label] * len(a), pa.string()),
             "year": pa.array(a["year"].to_numpy(), pa.int32()),
             "region": pa.array(a["region"].astype(str).to_numpy(), pa.string()),
             "city": pa.array(a["city"].astype(str).to_numpy(), pa.string()),
@@ -201,9 +236,9 @@ class InProcessExecutor(Executor):
 class ForkPool(Executor):
     """A fork ``ProcessPoolExecutor`` that is replaced when a worker process dies.
 
-    Every worker is forked at start (before this process reads any Parquet: Arrow and DuckDB
-    start thread pools). ``restart()`` after a ``BrokenProcessPool`` (a worker killed, e.g. out
-    of memory) starts a fresh pool.
+    Every worker is forked at start and dies with this process (``_die_with_parent``).
+    ``restart()`` after a ``BrokenProcessPool`` (a worker killed, e.g. out of memory) starts a
+    fresh pool.
     """
 
     def __init__(self, n: int):
@@ -215,7 +250,8 @@ class ForkPool(Executor):
         import multiprocessing as mp
         from concurrent.futures import ProcessPoolExecutor
 
-        ex = ProcessPoolExecutor(max_workers=self.n, mp_context=mp.get_context("fork"), initializer=_limit_threads)
+        ex = ProcessPoolExecutor(max_workers=self.n, mp_context=mp.get_context("fork"), initializer=_pool_worker_init,
+                                 initargs=(os.getpid(),))
         ex.submit(os.getpid).result()  # forks every worker now (fork pools start all at once)
         return ex
 
@@ -243,6 +279,55 @@ def default_workers() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:
         return max(1, os.cpu_count() or 1)
+
+
+_ADDRESS = re.compile(r"(?P<scheme>tcp|tls)://(?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?)"
+                      r":(?P<port>[0-9]{1,5})/?")
+_REACHED: set[str] = set()
+LOCAL_SCHEDULERS = ("pool", "inprocess", "serial", "local")
+
+
+def parse_scheduler(text: str | None, flag: str = "--scheduler") -> tuple[str, int] | None:
+    """Check the syntax of a scheduler choice; (host, port) for a Dask address, else None.
+
+    Accepted: None / "pool" (process pool), "inprocess", "local" (Dask LocalCluster),
+    ``tcp://HOST:PORT`` or ``tls://HOST:PORT`` (an existing Dask cluster), ``inproc://...``.
+    """
+    if text is None or text in LOCAL_SCHEDULERS:
+        return None
+    if not isinstance(text, str):
+        raise InputError(flag, None, f"expected 'local' or an address like tcp://HOST:8786, got {text!r}")
+    if text.startswith("inproc://"):
+        return None
+    if text.startswith("ucx://"):
+        raise InputError(flag, None, f"ucx:// addresses need ucx-py, which safegov does not install; got {text!r}")
+    m = _ADDRESS.fullmatch(text)
+    if m is None:
+        raise InputError(flag, None, f"expected 'local', 'inprocess' or an address like tcp://HOST:8786 "
+                         f"(tcp:// or tls://, a host and a port), got {text[:100]!r}")
+    port = int(m["port"])
+    if not 1 <= port <= 65535:
+        raise InputError(flag, None, f"expected a port between 1 and 65535 in {text!r}, got {port}")
+    return m["host"].strip("[]"), port
+
+
+def check_scheduler(text: str | None, flag: str = "--scheduler", timeout: float = SCHEDULER_TIMEOUT_S) -> None:
+    """Syntax, then reachability within ``timeout`` seconds: one InputError before any work."""
+    target = parse_scheduler(text, flag)
+    if target is None or text in _REACHED:
+        return
+    host, port = target
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            pass
+    except socket.gaierror as exc:
+        raise InputError(flag, None, f"cannot resolve the scheduler host {host!r} ({exc.strerror})") from None
+    except TimeoutError:
+        raise InputError(flag, None, f"no answer from the Dask scheduler at {host}:{port} within {timeout:g} s") from None
+    except OSError as exc:
+        raise InputError(flag, None, f"cannot reach the Dask scheduler at {host}:{port} "
+                         f"({exc.strerror or exc})") from None
+    _REACHED.add(text)
 
 
 @contextlib.contextmanager
@@ -283,14 +368,13 @@ def make_executor(workers: int | None = None, scheduler: str | None = None):
         client = Client(cluster)
         desc = f"Dask LocalCluster, {n} workers"
     else:
-        if not scheduler.startswith(("tcp://", "tls://", "ucx://", "inproc://")):
-            raise InputError("--scheduler", None,
-                             f"expected 'local' or an address like tcp://HOST:8786, got {scheduler!r}")
+        check_scheduler(scheduler)
         cluster = None
         try:
-            client = Client(scheduler, timeout="20s")
-        except (OSError, TimeoutError) as exc:
-            raise InputError("--scheduler", None, f"cannot reach Dask scheduler {scheduler}: {exc}") from None
+            client = Client(scheduler, timeout="10s")
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise InputError("--scheduler", None, f"cannot connect to the Dask scheduler {scheduler} "
+                             f"({type(exc).__name__}: {str(exc)[:150]})") from None
         n = max(1, sum(client.nthreads().values()))
         desc = f"Dask cluster {scheduler}, {n} worker threads"
     try:
@@ -304,28 +388,44 @@ def make_executor(workers: int | None = None, scheduler: str | None = None):
 # ============================================================================ batch
 
 
-def _check_specs(specs: list[RunSpec]) -> dict:
-    """Validate every spec before anything is written; returns parsed scenarios by path."""
+def _resolved_columns(sc, overrides: tuple) -> dict:
+    """One plan column per resolved parameter (its value at month 1), setup field and the schedule."""
+    cols: dict = dict(sc.values())
+    for key, value in sc.setup.model_dump().items():
+        cols[f"setup_{key}"] = ",".join(value) if isinstance(value, list) else value
+    cols["schedule"] = json.dumps([{"month": e.month, "levers": e.levers} for e in sc.schedule])
+    return cols
+
+
+def _check_specs(specs: list[RunSpec]) -> tuple[dict, dict]:
+    """Validate every spec before anything is written.
+
+    Returns (parsed scenarios by path, run_id -> resolved plan columns).
+    """
     from sim.scenario import load_scenario
 
     scenarios: dict = {}
     checked: set = set()
+    by_key: dict = {}
+    resolved: dict = {}
     for spec in specs:
         if spec.model != "sim":
             if spec.model not in checked:
                 resolve_callable(spec.model)
                 checked.add(spec.model)
+            resolved[spec.run_id] = dict(spec.params)
             continue
         if spec.scenario not in scenarios:
             if not spec.scenario:
                 raise InputError("spec", "scenario", "the sim model needs a scenario file")
             scenarios[spec.scenario] = load_scenario(spec.scenario)
         key = (spec.scenario, spec.overrides, spec.setup)
-        if key not in checked:
-            scenarios[spec.scenario].with_overrides(spec.params, source=spec.label or spec.scenario,
-                                                    **spec.setup_dict)
-            checked.add(key)
-    return scenarios
+        if key not in by_key:
+            sc = scenarios[spec.scenario].with_overrides(spec.params, source=spec.label or spec.scenario,
+                                                         **spec.setup_dict)
+            by_key[key] = _resolved_columns(sc, spec.overrides)
+        resolved[spec.run_id] = by_key[key]
+    return scenarios, resolved
 
 
 def _manifest(store: Store, specs: list[RunSpec], scenarios: dict, extra: dict | None, executor: str,
@@ -377,6 +477,11 @@ def run_batch(specs, store_dir, *, workers: int | None = None, scheduler: str | 
               desc: str = "runs") -> BatchReport:
     """Run every spec not already done in ``store_dir``; write results as they arrive.
 
+    Everything is checked before anything is written: the specs (scenarios, overrides, callables),
+    the batch size, the scheduler address (syntax and reachability), the output folder, and that
+    no other batch is writing the folder (a lock, released when this process ends). A damaged
+    store is healed first (``Store.heal``).
+
     Args:
         specs: RunSpecs (duplicates by run id are dropped).
         store_dir: experiment folder (created; an existing one is resumed and extended).
@@ -392,27 +497,35 @@ def run_batch(specs, store_dir, *, workers: int | None = None, scheduler: str | 
     for s in specs:
         unique.setdefault(s.run_id, s)
     specs = list(unique.values())
-    scenarios = _check_specs(specs)  # raises InputError before anything is written
+    inputs.check_runs(len(specs), "batch", None, "this batch")
+    scenarios, resolved = _check_specs(specs)  # raises InputError before anything is written
+    check_scheduler(scheduler)
+    inputs.check_output_dir(store_dir, "--out", parents=True)  # commands check their --out strictly
 
     store = Store(store_dir)
-    store.dir.mkdir(parents=True, exist_ok=True)
-    store.clean()
-    done_before = store.done_ids()  # single-threaded reads: the pool is forked after this
-    todo = [s for s in specs if s.run_id not in done_before]
-    report = BatchReport(Path(store_dir), planned=len(specs),
-                         skipped=[s.run_id for s in specs if s.run_id in done_before])
-    store.add_to_plan(specs)
-    if not todo:  # nothing to run: no executor to start
-        report.executor = "nothing to run"
-        store.write_manifest(_manifest(store, specs, scenarios, manifest_extra, report.executor, 0))
-    else:
-        with make_executor(workers, scheduler) as (executor, n_workers, description):
-            report.executor = description
-            store.write_manifest(_manifest(store, specs, scenarios, manifest_extra, description, len(todo)))
-            _drive(executor, n_workers, todo, scenarios, store, report, chunk_size, series, quiet, desc,
-                   len(specs))
-    store.compact()
-    store.write_duckdb()
+    store.lock()
+    try:
+        for note in store.heal():
+            sys.stderr.write(f"warning: {note}\n")
+        done_before = store.done_ids()  # single-threaded reads: the pool is forked after this
+        todo = [s for s in specs if s.run_id not in done_before]
+        report = BatchReport(Path(store_dir), planned=len(specs),
+                             skipped=[s.run_id for s in specs if s.run_id in done_before])
+        store.add_to_plan(specs, resolved)
+        if not todo:  # nothing to run: no executor to start
+            report.executor = "nothing to run"
+            store.write_manifest(_manifest(store, specs, scenarios, manifest_extra, report.executor, 0))
+        else:
+            with make_executor(workers, scheduler) as (executor, n_workers, description):
+                report.executor = description
+                store.write_manifest(_manifest(store, specs, scenarios, manifest_extra, description, len(todo)))
+                _drive(executor, n_workers, todo, scenarios, store, report, chunk_size, series, quiet, desc,
+                       len(specs))
+        store.compact()
+        store.write_duckdb()
+        store.write_schema(str((manifest_extra or {}).get("kind", "")))
+    finally:
+        store.unlock()
     report.versions = _versions_of(store, {s.run_id for s in specs})
     if len(report.versions) > 1:
         sys.stderr.write(f"warning: the runs in {store_dir} come from {len(report.versions)} versions of the model "
@@ -437,6 +550,13 @@ def _failed_row(s: RunSpec, err: str) -> dict:
 
 
 def _drive(executor, n_workers, todo, scenarios, store, report, chunk_size, want_series, quiet, desc, total):
+    """Keep the executor busy until every run of ``todo`` is recorded.
+
+    A dead worker never aborts the batch: when the pool breaks (a worker killed by the OS,
+    out of memory, ``os._exit``), whether the break shows in a future's result or in the next
+    ``submit``, the pool is restarted; the runs of the chunks that were in flight are retried
+    one at a time, and a run whose worker dies twice is recorded as failed.
+    """
     from tqdm import tqdm
 
     tqdm.monitor_interval = 0  # no monitor thread (forking a threaded process can deadlock)
@@ -446,6 +566,7 @@ def _drive(executor, n_workers, todo, scenarios, store, report, chunk_size, want
     retry: deque = deque()  # runs of a chunk whose worker died: rerun one at a time
     attempts: dict[str, int] = {}
     broken = False
+    barren_restarts = 0  # restarts since the last finished run
     in_flight: dict = {}
     durations: deque = deque(maxlen=256)
     size = chunk_size or 1
@@ -461,6 +582,20 @@ def _drive(executor, n_workers, todo, scenarios, store, report, chunk_size, want
         fair = max(1, math.ceil(len(pending) / (2 * n_workers)))  # keep every worker busy to the end
         return max(1, min(MAX_CHUNK, fair, math.ceil(TARGET_CHUNK_SECONDS / max(per_run, 1e-6))))
 
+    def _needed(chunk):
+        return {s.scenario: scenarios[s.scenario] for s in chunk if s.scenario in scenarios}
+
+    def send(chunk) -> bool:
+        """Submit one chunk; False (and the pool marked broken) if the pool died meanwhile."""
+        nonlocal broken
+        try:
+            future = executor.submit(run_chunk, chunk, _needed(chunk), want_series)
+        except BrokenProcessPool:  # a worker died between the last result and this submit
+            broken = True
+            return False
+        in_flight[future] = chunk
+        return True
+
     def submit() -> None:
         nonlocal size
         if broken:
@@ -469,23 +604,43 @@ def _drive(executor, n_workers, todo, scenarios, store, report, chunk_size, want
             # isolate the run that may kill its worker: one task at a time until the retries are done
             if retry and not in_flight:
                 spec = retry.popleft()
-                in_flight[executor.submit(run_chunk, [spec], _needed([spec]), want_series)] = [spec]
+                if not send([spec]):
+                    retry.appendleft(spec)
             return
         while pending and len(in_flight) < max_in_flight:
             size = next_size()
             chunk = [pending.popleft() for _ in range(min(size, len(pending)))]
-            future = executor.submit(run_chunk, chunk, _needed(chunk), want_series)
-            in_flight[future] = chunk
+            if not send(chunk):
+                pending.extendleft(reversed(chunk))
+                return
 
-    def _needed(chunk):
-        return {s.scenario: scenarios[s.scenario] for s in chunk if s.scenario in scenarios}
+    def record(rows, series) -> None:
+        nonlocal written, barren_restarts
+        store.write_chunk(rows, series)
+        written += 1
+        if written % COMPACT_EVERY == 0:  # keep the number of files small in long batches
+            store.compact()
+        for row in rows:
+            if row["state"] == "done":
+                report.done.append(row["run_id"])
+                durations.append(float(row["elapsed_s"]))
+                barren_restarts = 0
+            else:
+                report.failed.append(row["run_id"])
+                report.errors[row["run_id"]] = row["error"]
+        bar.update(len(rows))
+        if report.failed:
+            bar.set_postfix(failed=len(report.failed), refresh=False)
 
     bar = tqdm(total=total, initial=len(report.skipped), unit="run", desc=desc, disable=quiet,
                file=sys.stderr, dynamic_ncols=True, smoothing=0.1)
     try:
         submit()
-        while in_flight:
-            finished, _ = wait(list(in_flight), return_when=FIRST_COMPLETED)
+        while in_flight or ((pending or retry) and broken):
+            if in_flight:
+                finished, _ = wait(list(in_flight), return_when=FIRST_COMPLETED)
+            else:
+                finished = []
             for future in finished:
                 chunk = in_flight.pop(future)
                 try:
@@ -509,22 +664,20 @@ def _drive(executor, n_workers, todo, scenarios, store, report, chunk_size, want
                     err = traceback.format_exc()
                     rows = [_failed_row(s, err) for s in chunk]
                     series = None
-                store.write_chunk(rows, series)
-                written += 1
-                if written % COMPACT_EVERY == 0:  # keep the number of files small in long batches
-                    store.compact()
-                for row in rows:
-                    if row["state"] == "done":
-                        report.done.append(row["run_id"])
-                        durations.append(float(row["elapsed_s"]))
-                    else:
-                        report.failed.append(row["run_id"])
-                        report.errors[row["run_id"]] = row["error"]
-                bar.update(len(rows))
-                if report.failed:
-                    bar.set_postfix(failed=len(report.failed), refresh=False)
+                record(rows, series)
             if broken and not in_flight:
-                executor.restart()
+                restart = getattr(executor, "restart", None)
+                if restart is None or barren_restarts >= MAX_BARREN_RESTARTS:
+                    err = (f"the worker pool died {barren_restarts + 1} times in a row without finishing a run "
+                           "(out of memory? see the system log); rerun to retry")
+                    left = [*retry, *pending]
+                    retry.clear()
+                    pending.clear()
+                    if left:
+                        record([_failed_row(s, err) for s in left], None)
+                    break
+                restart()
+                barren_restarts += 1
                 broken = False
             submit()
     except BaseException:

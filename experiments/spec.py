@@ -91,13 +91,17 @@ def _number(name: str, value) -> float | int:
 
     The run id hashes every value as a float, so 24 and 24.0 give the same id.
     """
+    from sim.errors import InputError
+    from sim.inputs import as_number, describe
     from sim.params import BY_NAME
 
     p = BY_NAME.get(name)
-    value = _plain(value)
-    if p is not None and p.integer and float(value) == round(float(value)):
-        return int(round(float(value)))
-    return float(value)
+    number = as_number(value)
+    if number is None:
+        raise InputError("overrides", name, f"expected a number, got {describe(value)}")
+    if p is not None and p.integer and float(number) == round(float(number)):
+        return int(round(float(number)))
+    return float(number)
 
 
 def _hashable(value):

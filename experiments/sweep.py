@@ -31,43 +31,42 @@ Every problem is one InputError naming the file and key (exit 2 on the command l
 from __future__ import annotations
 
 import csv
-import difflib
+import io
 import itertools
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, ValidationError
+from pydantic import Field, StrictFloat, StrictInt
 
 from experiments.spec import RunSpec
+from sim import inputs
 from sim import params as sim_params
-from sim.errors import InputError, read_toml
-from sim.scenario import SCENARIO_DIR, SETUP_KEYS, load_scenario
+from sim.errors import InputError
+from sim.inputs import StrictModel, check_param, parse_model, read_toml
+from sim.scenario import SETUP_KEYS, load_scenario
 
 Number = StrictInt | StrictFloat
-MAX_POINTS = 1_000_000
+MAX_POINTS = inputs.MAX_RUNS
 
 
-class FactorRange(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class FactorRange(StrictModel):
     low: Number | None = None
     high: Number | None = None
     levels: Annotated[int, Field(ge=2, le=1000)] | None = None
     values: list[Number] | None = None
 
 
-class Design(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class Design(StrictModel):
     kind: Literal["factorial", "lhs", "table"]
     samples: Annotated[int, Field(ge=1, le=MAX_POINTS)] | None = None
     levels: Annotated[int, Field(ge=2, le=1000)] = 3
-    seed: Annotated[int, Field(ge=0)] | None = None
+    seed: Annotated[int, Field(ge=0, le=2**63 - 1)] | None = None
     points: list[dict[str, Any]] | None = None
     file: str | None = None
 
 
-class SweepFile(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class SweepFile(StrictModel):
     base: str
     replicates: Annotated[int, Field(ge=1, le=100_000)] = 1
     seed: Annotated[int, Field(ge=0, le=2**63 - 1)] = 0
@@ -77,6 +76,9 @@ class SweepFile(BaseModel):
     scale: dict[str, Any] = Field(default_factory=dict)
     design: Design
     factors: dict[str, list[Number] | FactorRange] = Field(default_factory=dict)
+
+
+FACTOR_HINT = {"factors.*": "[low, high], { low, high, levels } or { values = [...] }"}
 
 
 class Sweep:
@@ -120,46 +122,16 @@ class Sweep:
                 "base": str(self.base_path), "setup_overrides": self.setup}
 
 
-def _pydantic_error(exc: ValidationError, source: str) -> InputError:
-    err = exc.errors()[0]
-    loc = [str(x) for x in err["loc"]]
-    # drop pydantic's union-branch names (e.g. 'list[...]', 'FactorRange') from the location
-    loc = [x for x in loc if not x.startswith(("list[", "FactorRange", "function-"))]
-    key = ".".join(loc) or "(top level)"
-    msg = err["msg"]
-    if err["type"] == "extra_forbidden":
-        allowed = {"": SweepFile, "design": Design}.get(".".join(loc[:-1]))
-        hint = ""
-        if allowed is not None:
-            close = difflib.get_close_matches(loc[-1], list(allowed.model_fields), n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else f"; expected one of: {', '.join(allowed.model_fields)}"
-        msg = "unknown key" + hint
-    elif loc[:1] == ["factors"] and len(loc) == 2:
-        msg = f"expected [low, high], {{ low, high, levels }} or {{ values = [...] }}, got {err.get('input')!r}"
-    elif err["type"] == "missing":
-        msg = "required key is missing"
-    else:
-        msg = f"{msg} (got {err.get('input')!r})"
-    return InputError(source, key, msg)
-
-
 def _check_name(name: str, source: str, key: str) -> sim_params.Param:
     p = sim_params.BY_NAME.get(name)
     if p is None:
-        close = difflib.get_close_matches(name, list(sim_params.BY_NAME), n=1)
-        hint = f"; did you mean '{close[0]}'?" if close else " (see 'safegov levers')"
-        raise InputError(source, key, f"not a declared parameter{hint}")
+        raise InputError(source, key, "not a declared parameter" + inputs.suggest(name, list(sim_params.BY_NAME))
+                         + " (see 'safegov levers')")
     return p
 
 
-def _check_value(p: sim_params.Param, value: float, source: str, key: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise InputError(source, key, f"expected a number, got {value!r}")
-    if not p.low <= value <= p.high:
-        raise InputError(source, key, f"{value:g} is outside the declared range {p.low:g}..{p.high:g} ({p.unit})")
-    if p.integer and float(value) != round(value):
-        raise InputError(source, key, f"expected a whole number, got {value!r}")
-    return float(value)
+def _check_value(p: sim_params.Param, value, source: str, key: str) -> float:
+    return float(check_param(p.name, value, source, key))
 
 
 def _factor_levels(name: str, f, default_levels: int, source: str) -> tuple[list[float] | None, tuple | None]:
@@ -168,7 +140,7 @@ def _factor_levels(name: str, f, default_levels: int, source: str) -> tuple[list
     p = _check_name(name, source, key)
     if isinstance(f, list):
         if len(f) != 2:
-            raise InputError(source, key, f"expected [low, high] or a table, got a list of {len(f)}")
+            raise InputError(source, key, f"expected [low, high] or a table, got an array of {len(f)}")
         f = FactorRange(low=f[0], high=f[1])
     if f.values is not None:
         if f.low is not None or f.high is not None or f.levels is not None:
@@ -189,11 +161,57 @@ def _round(p: sim_params.Param, v: float) -> float:
     return float(round(v)) if p.integer else float(v)
 
 
+def _read_table_file(d: Design, source: str, spec_dir: Path) -> tuple[list[dict], list[str], str]:
+    """Points of a table design's CSV file (one column per factor, optional label column)."""
+    path = spec_dir / d.file
+    where = str(path)
+    text = inputs.read_text(path, source, "design.file")
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    inputs.check_runs(len(rows), source, "design.file", f"the table {d.file!r}")
+    labels, points = [], []
+    for i, row in enumerate(rows):
+        if None in row:
+            raise InputError(where, f"row {i + 2}", "more cells than columns in the header")
+        labels.append(row.pop("label", "") or "")
+        point = {}
+        for k, v in row.items():
+            try:
+                value = float(v)
+            except (TypeError, ValueError):
+                raise InputError(where, f"row {i + 2} {k}", f"expected a number, got {v!r}") from None
+            point[k] = int(value) if value.is_integer() and abs(value) < 2**53 else value
+        points.append(point)
+    return points, labels, where
+
+
+def _design_runs(raw: SweepFile, source: str) -> int:
+    """Runs the design will make, computed from the spec alone (nothing allocated)."""
+    d = raw.design
+    if d.kind == "factorial":
+        total = 1
+        for f in raw.factors.values():
+            if isinstance(f, list):
+                n = d.levels
+            elif f.values is not None:
+                n = max(1, len(f.values))
+            else:
+                n = f.levels or d.levels
+            total *= n
+            if total > MAX_POINTS * raw.replicates:
+                break
+        return total * raw.replicates
+    if d.kind == "lhs":
+        return (d.samples or 0) * raw.replicates
+    return len(d.points or []) * raw.replicates
+
+
 def build_points(raw: SweepFile, source: str, spec_dir: Path) -> tuple[list[dict[str, float]], list[str]]:
     d = raw.design
     factors = raw.factors
     if d.kind in ("factorial", "lhs") and not factors:
         raise InputError(source, "factors", f"a {d.kind} design needs at least one factor")
+    key = {"factorial": "design.levels", "lhs": "design.samples"}.get(d.kind, "design.points")
+    inputs.check_runs(_design_runs(raw, source), source, key, f"the {d.kind} design x {raw.replicates} replicates")
     if d.kind == "factorial":
         grids = []
         for name, f in factors.items():
@@ -203,9 +221,6 @@ def build_points(raw: SweepFile, source: str, spec_dir: Path) -> tuple[list[dict
                 p = sim_params.BY_NAME[name]
                 values = sorted({_round(p, v) for v in np.linspace(low, high, n)})
             grids.append(values)
-        total = int(np.prod([len(g) for g in grids]))
-        if total > MAX_POINTS:
-            raise InputError(source, "design.levels", f"the full factorial has {total:,} points (> {MAX_POINTS:,})")
         names = list(factors)
         points = [dict(zip(names, combo, strict=True)) for combo in itertools.product(*grids)]
     elif d.kind == "lhs":
@@ -234,27 +249,18 @@ def build_points(raw: SweepFile, source: str, spec_dir: Path) -> tuple[list[dict
             raise InputError(source, "design", "a table design needs points = [...] or file = \"points.csv\"")
         labels_given: list[str] = []
         if d.file is not None:
-            path = (spec_dir / d.file)
-            if not path.exists():
-                raise InputError(source, "design.file", f"file not found: {d.file!r}")
-            with path.open(newline="", encoding="utf-8") as fh:
-                rows = list(csv.DictReader(fh))
-            raw_points = []
-            for i, row in enumerate(rows):
-                labels_given.append(row.pop("label", "") or "")
-                point = {}
-                for k, v in row.items():
-                    try:
-                        point[k] = float(v)
-                    except (TypeError, ValueError):
-                        raise InputError(f"{path}", f"row {i + 2} {k}", f"expected a number, got {v!r}") from None
-                raw_points.append(point)
-            where = str(path)
+            raw_points, labels_given, where = _read_table_file(d, source, spec_dir)
+            inputs.check_runs(len(raw_points) * raw.replicates, source, "design.file",
+                              f"the table x {raw.replicates} replicates")
         else:
             raw_points = []
-            for p_ in d.points:
+            for i, p_ in enumerate(d.points):
                 p_ = dict(p_)
-                labels_given.append(str(p_.pop("label", "")))
+                label = p_.pop("label", "")
+                if not isinstance(label, str):
+                    raise InputError(source, f"design.points[{i}].label", f"expected a string, got "
+                                     f"{inputs.describe(label)}")
+                labels_given.append(label)
                 raw_points.append(p_)
             where = source
         if not raw_points:
@@ -277,32 +283,22 @@ def load_sweep(path: str | Path) -> Sweep:
     path = Path(path)
     source = str(path)
     data, text = read_toml(path, source)
-    try:
-        raw = SweepFile(**data)
-    except ValidationError as exc:
-        raise _pydantic_error(exc, source) from None
-    base = path.parent / raw.base
-    if not base.exists() and (SCENARIO_DIR / f"{raw.base}.toml").exists():
-        base = SCENARIO_DIR / f"{raw.base}.toml"
-    if not base.exists():
-        raise InputError(source, "base", f"scenario not found: {raw.base!r} (looked for {base})")
-    for key in raw.scale:
-        if key not in SETUP_KEYS:
-            close = difflib.get_close_matches(key, list(SETUP_KEYS), n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else f"; expected one of: {', '.join(SETUP_KEYS)}"
-            raise InputError(source, f"scale.{key}", "unknown key" + hint)
-    if raw.model != "sim" and ":" not in raw.model:
-        raise InputError(source, "model", f"expected 'sim' or 'package.module:function', got {raw.model!r}")
+    raw = parse_model(SweepFile, data, source, hints=FACTOR_HINT)
+    base = inputs.find_scenario(raw.base, path.parent)
+    if not base.is_file():
+        what = "is a folder, expected a scenario file" if base.is_dir() else "scenario not found"
+        raise InputError(source, "base", f"{what}: {raw.base!r} (looked for {base}"
+                         + (f" and {inputs.SCENARIO_DIR}/{raw.base}.toml)" if inputs._is_bare_name(raw.base) else ")"))
+    inputs.check_keys(raw.scale, SETUP_KEYS, source, "scale.")
+    if raw.model != "sim":
+        inputs.resolve_callable(raw.model, source, "model")
     points, labels = build_points(raw, source, path.parent)
     sweep = Sweep(path, raw, base, points, labels, text)
     if raw.model == "sim":
         scenario = load_scenario(base)
-        scenario.with_overrides({}, source=f"{source}: scale", **sweep.setup)
-    else:
-        from experiments.runner import resolve_callable
-
         try:
-            resolve_callable(raw.model)
+            scenario.with_overrides({}, source=source, **sweep.setup)
         except InputError as exc:
-            raise InputError(source, "model", exc.problem) from None
+            key = exc.key.replace("[setup] ", "scale.") if exc.key else "scale"
+            raise InputError(source, key, exc.problem) from None
     return sweep

@@ -153,7 +153,7 @@ def figure_envelopes(series: pd.DataFrame, outcomes: pd.DataFrame, design: pd.Da
 def write_sweep_report(out: Path, sweep, outcomes: pd.DataFrame, series: pd.DataFrame | None,
                        report=None) -> list[Path]:
     """points.csv, the figures and report.md / report.html of a sweep; returns the files written."""
-    from experiments.store import _atomic
+    from sim.outputs import atomic_write as _atomic
 
     out = Path(out)
     design = sweep.design_table()

@@ -43,23 +43,35 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _one_line_warning(message, category, filename, lineno, line=None) -> str:
+    """Warnings reach users as one line each, without the source line that raised them."""
+    text = " ".join(str(message).split())
+    return f"warning: {text}\n"
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    import warnings
+
+    saved, warnings.formatwarning = warnings.formatwarning, _one_line_warning
     try:
-        return int(args.func(args) or 0)
-    except InputError as exc:
-        sys.stderr.write(f"safegov {args.command}: error: {exc}\n")
-        return 2
-    except KeyboardInterrupt:
-        sys.stderr.write("safegov: interrupted\n")
-        return 130
-    except BrokenPipeError:
-        # The reader went away (``safegov levers | head``): stop quietly, like any Unix filter.
-        # Point stdout at /dev/null so the interpreter's final flush does not fail again.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        return 0
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        try:
+            return int(args.func(args) or 0)
+        except InputError as exc:
+            sys.stderr.write(f"safegov {args.command}: error: {exc}\n")
+            return 2
+        except KeyboardInterrupt:
+            sys.stderr.write("safegov: interrupted\n")
+            return 130
+        except BrokenPipeError:
+            # The reader went away (``safegov levers | head``): stop quietly, like any Unix filter.
+            # Point stdout at /dev/null so the interpreter's final flush does not fail again.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            return 0
+    finally:
+        warnings.formatwarning = saved
 
 
 if __name__ == "__main__":

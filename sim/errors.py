@@ -14,28 +14,26 @@ class InputError(Exception):
         self.key = key
         self.problem = problem
         where = f"{source}: {key}: " if key else f"{source}: "
-        super().__init__(where + problem)
+        super().__init__(_one_line(where + problem))
+
+
+def _one_line(text: str) -> str:
+    """Newlines and other control characters (from file names, keys or parser messages) shown
+    escaped, so the message stays one line."""
+    return "".join(ch if ch.isprintable() or ch == " " else ascii(ch)[1:-1] for ch in str(text))
 
 
 class ScenarioError(InputError):
     """A scenario file is malformed."""
 
 
-def read_toml(path, source: str | None = None, error: type[InputError] = InputError) -> tuple[dict, str]:
-    """Parse a TOML file; any problem (missing, unreadable, not UTF-8, bad TOML) is one
-    ``error(source, None, ...)`` naming the file. Returns (data, text)."""
-    import tomllib
-    from pathlib import Path
+class StoreError(InputError):
+    """An experiment folder cannot be used as it is (damaged beyond repair, or locked by another
+    batch). The message says which file and what to do."""
 
-    path = Path(path)
-    source = source or str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise error(source, None, "file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise error(source, None, f"cannot read file ({exc.__class__.__name__}: {exc})") from None
-    try:
-        return tomllib.loads(text), text
-    except tomllib.TOMLDecodeError as exc:
-        raise error(source, None, f"not valid TOML ({exc})") from None
+
+def read_toml(path, source: str | None = None, error: type[InputError] = InputError) -> tuple[dict, str]:
+    """Parse a TOML file with the input kit's limits (see ``sim.inputs.read_toml``)."""
+    from sim.inputs import read_toml as _read
+
+    return _read(path, source, error)

@@ -54,11 +54,14 @@ def english_if_no_cjk_font(fig) -> None:
 
 def save_figure(fig, path: Path, dpi: int = 120) -> Path:
     """Write ``fig`` to ``path`` atomically; without a CJK font, Chinese text is dropped first."""
-    tmp = path.with_name(f".{path.stem}.tmp.png")
-    english_if_no_cjk_font(fig)
-    fig.savefig(tmp, dpi=dpi, bbox_inches="tight")
-    tmp.replace(path)
-    plt.close(fig)
+    from sim.outputs import atomic_write
+
+    try:
+        english_if_no_cjk_font(fig)
+        atomic_write(path, lambda p: fig.savefig(p, format=Path(path).suffix.lstrip(".") or "png", dpi=dpi,
+                                                 bbox_inches="tight"))
+    finally:
+        plt.close(fig)
     return path
 
 

@@ -7,24 +7,56 @@ only replaced by complete new ones.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
+import uuid
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sim.provenance import git_commit, package_versions
-from sim.run import RunResult
+
+if TYPE_CHECKING:
+    from sim.run import RunResult
+
+TMP_MARK = ".tmp-"  # temporary files are named .<name>.tmp-<pid>-<random>
 
 
-def _atomic(path: Path, write) -> None:
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+def atomic_write(path: str | os.PathLike, write, *, sync: bool = False) -> Path:
+    """Write ``path`` atomically: ``write(tmp)`` fills a temporary file in the same folder, which
+    is then renamed into place. The one atomic write of the project (run outputs, stores,
+    sensitivity and calibration reports, figures).
+
+    The temporary file never stays behind when anything fails (an exception, Ctrl-C): it is
+    removed and the error re-raised; the old file, if any, is untouched. Only a SIGKILL or a
+    power loss can leave a ``.<name>.tmp-*`` file, which stores remove when they are opened.
+    ``sync``: fsync the file before the rename (survives power loss, about 4 ms a file).
+    """
+    path = Path(path)
+    tmp = path.with_name(f".{path.name[:180]}{TMP_MARK}{os.getpid()}-{uuid.uuid4().hex[:8]}")
     try:
         write(tmp)
+        if sync:
+            with open(tmp, "rb") as fh:
+                os.fsync(fh.fileno())
         os.replace(tmp, path)
-    finally:
-        if tmp.exists():
+    except BaseException:
+        with contextlib.suppress(OSError):
             tmp.unlink()
+        raise
+    return path
+
+
+def atomic_text(path: str | os.PathLike, text: str, *, sync: bool = False) -> Path:
+    """``atomic_write`` of UTF-8 text."""
+    return atomic_write(path, lambda p: Path(p).write_text(text, encoding="utf-8"), sync=sync)
+
+
+def atomic_json(path: str | os.PathLike, data, *, sync: bool = False) -> Path:
+    """``atomic_write`` of indented UTF-8 JSON (non-JSON values as strings)."""
+    return atomic_text(path, json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n", sync=sync)
 
 
 def manifest(result: RunResult) -> dict:
@@ -52,9 +84,7 @@ def write_run(result: RunResult, out_dir: Path, figures: bool = True) -> list[Pa
     written = []
 
     def put(name: str, write) -> None:
-        path = out_dir / name
-        _atomic(path, write)
-        written.append(path)
+        written.append(atomic_write(out_dir / name, write))
 
     put("monthly.parquet", lambda p: result.monthly.to_parquet(p, index=False))
     put("annual.csv", lambda p: result.annual.to_csv(p, index=False))

@@ -29,24 +29,39 @@ the parent's. Every problem is reported as one ``ScenarioError`` naming the file
 
 from __future__ import annotations
 
-import difflib
+import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, ValidationError, create_model
+from pydantic import Field, StrictFloat, StrictInt
 
 from sim import params
-from sim.errors import ScenarioError, read_toml
+from sim.errors import ScenarioError
+from sim.inputs import (
+    MAX_EXTENDS,
+    SCENARIO_DIR,
+    StrictModel,
+    as_number,
+    check_param,
+    describe,
+    find_scenario,
+    parse_model,
+    path_text,
+    read_toml,
+    suggest,
+)
 
 TOP_LEVEL_KEYS = ("extends", "name", "title", "title_zh", "description", "setup", "levers", "behaviour", "schedule")
-SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+#: Longest scenario name (it becomes part of output folder names) and title.
+MAX_NAME_CHARS = 100
+MAX_TITLE_CHARS = 300
+MAX_DESCRIPTION_CHARS = 20_000
+__all__ = ["SCENARIO_DIR", "Scenario", "ScheduleEntry", "Setup", "default_scenario", "load_scenario"]
 
 
-class Setup(BaseModel):
+class Setup(StrictModel):
     """Structure and scale of a run (not parameters of behaviour)."""
-
-    model_config = ConfigDict(extra="forbid", strict=True)
 
     cities: list[str] = Field(default_factory=list, description="English city names; empty = all 13")
     counties_per_city: Annotated[int, Field(ge=1, le=20)] | None = Field(
@@ -65,20 +80,6 @@ class Setup(BaseModel):
 
 
 SETUP_KEYS = tuple(Setup.model_fields)
-
-
-def _value_model(kind: str) -> type[BaseModel]:
-    fields: dict[str, Any] = {}
-    for p in params.PARAMETERS:
-        if p.kind != kind:
-            continue
-        base = StrictInt if p.integer else (StrictInt | StrictFloat)
-        fields[p.name] = (Annotated[base, Field(ge=p.low, le=p.high)] | None, None)
-    return create_model(f"{kind}_values", __config__=ConfigDict(extra="forbid"), **fields)
-
-
-_LEVER_MODEL = _value_model("lever")
-_UNCERTAIN_MODEL = _value_model("uncertain")
 
 
 @dataclass(frozen=True)
@@ -145,7 +146,7 @@ class Scenario:
         )
         setup = self.setup
         if setup_changes:
-            setup = _validate_setup({**self.setup.model_dump(), **setup_changes}, source)
+            setup = _validate_setup({**self.setup.model_dump(), **setup_changes}, source, lenient=True)
         return replace(self, levers=levers, behaviour=behaviour, schedule=schedule, setup=setup)
 
     def text(self) -> str:
@@ -156,175 +157,240 @@ class Scenario:
 # ------------------------------------------------------------------------------ validation
 
 
-def _suggest(key: str, allowed: tuple[str, ...] | list[str]) -> str:
-    close = difflib.get_close_matches(key, list(allowed), n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else f"; expected one of: {', '.join(allowed)}"
-
-
-def _describe(value: Any) -> str:
-    return f"{value!r} ({type(value).__name__})"
-
-
 def _validate_values(raw: Any, kind: str, source: str, table: str) -> dict[str, float]:
+    """A table of lever or uncertain values, each checked against the declaration."""
     if not isinstance(raw, dict):
-        raise ScenarioError(source, f"[{table}]", f"expected a table of name = value, got {_describe(raw)}")
+        raise ScenarioError(source, f"[{table}]", f"expected a table of name = value, got {describe(raw)}")
     names = tuple(p.name for p in params.PARAMETERS if p.kind == kind)
-    for key in raw:
+    out: dict[str, float] = {}
+    for key, value in raw.items():
         if key not in names:
             other = params.BY_NAME.get(key)
             if other is not None:
                 right = "levers" if other.kind == "lever" else "behaviour"
                 raise ScenarioError(source, f"[{table}] {key}", f"belongs in [{right}], not [{table}]")
-            raise ScenarioError(source, f"[{table}] {key}", "unknown key" + _suggest(key, names))
-    model = _LEVER_MODEL if kind == "lever" else _UNCERTAIN_MODEL
-    try:
-        checked = model(**raw)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        name = str(err["loc"][0])
-        p = params.BY_NAME[name]
-        kind_word = "a whole number" if p.integer else "a number"
-        raise ScenarioError(
-            source,
-            f"[{table}] {name}",
-            f"expected {kind_word} between {p.low:g} and {p.high:g} ({p.unit}), got {_describe(raw[name])}",
-        ) from None
-    return {k: float(v) for k, v in checked.model_dump().items() if v is not None}
+            raise ScenarioError(source, f"[{table}] {key}", "unknown key" + suggest(key, names))
+        out[key] = float(check_param(key, value, source, f"[{table}] {key}", error=ScenarioError))
+    return out
 
 
-def _validate_setup(raw: Any, source: str) -> Setup:
-    if not isinstance(raw, dict):
-        raise ScenarioError(source, "[setup]", f"expected a table, got {_describe(raw)}")
-    for key in raw:
-        if key not in SETUP_KEYS:
-            raise ScenarioError(source, f"[setup] {key}", "unknown key" + _suggest(key, SETUP_KEYS))
-    try:
-        setup = Setup(**raw)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        key = str(err["loc"][0])
-        info = Setup.model_fields[key]
-        ge = next((m.ge for m in info.metadata if getattr(m, "ge", None) is not None), None)
-        le = next((m.le for m in info.metadata if getattr(m, "le", None) is not None), None)
-        bounds = f" between {ge} and {le}" if ge is not None and le is not None else ""
-        raise ScenarioError(
-            source, f"[setup] {key}", f"expected {info.description or key}{bounds}, got {_describe(raw.get(key))}"
-        ) from None
+def _setup_key(parts: list) -> str:
+    return " ".join(str(p) if not isinstance(p, int) else f"#{p + 1}" for p in parts)
+
+
+#: Setup fields holding whole numbers (a caller's 24.0 or numpy.int64(24) is taken as 24).
+WHOLE_SETUP = ("counties_per_city", "agents", "grids_per_county", "months", "start_year", "warmup_months")
+
+
+def _plain_setup_value(key: str, value: Any) -> Any:
+    v = as_number(value)
+    if v is None:
+        return value
+    if key in WHOLE_SETUP and isinstance(v, float) and v.is_integer():
+        return int(v)
+    return v
+
+
+def _validate_setup(raw: Any, source: str, *, lenient: bool = False) -> Setup:
+    """The [setup] table. ``lenient`` (programmatic overrides, not files): numpy scalars and
+    whole floats are taken as the plain numbers they are."""
+    if lenient and isinstance(raw, dict):
+        raw = {k: _plain_setup_value(k, v) for k, v in raw.items()}
+    setup = parse_model(Setup, raw, source, prefix="[setup] ", key_format=_setup_key, error=ScenarioError)
     if setup.cities:
         from sim.jurisdiction import city_names
 
         known = city_names()
         for city in setup.cities:
             if city not in known:
-                raise ScenarioError(source, "[setup] cities", f"unknown city {city!r}" + _suggest(city, known))
+                raise ScenarioError(source, "[setup] cities", f"unknown city {city!r}" + suggest(city, known))
+        if len(set(setup.cities)) != len(setup.cities):
+            raise ScenarioError(source, "[setup] cities", "a city is listed twice")
     return setup
 
 
-def _validate_schedule(raw: Any, source: str, start_year: int | None) -> list[dict]:
+def _horizon(setup_raw: dict) -> tuple[int, int]:
+    """(months, start_year) of a merged (possibly partial) setup table, defaults filled in."""
+    months = setup_raw.get("months", Setup.model_fields["months"].default)
+    start = setup_raw.get("start_year", Setup.model_fields["start_year"].default)
+    months = months if isinstance(months, int) and not isinstance(months, bool) and months > 0 else 10**6
+    start = start if isinstance(start, int) and not isinstance(start, bool) else 2020
+    return months, start
+
+
+FIRST_YEAR = 1990  # Setup.start_year's lower bound: no schedule year before it means anything
+
+
+def _validate_schedule(raw: Any, source: str, horizon: tuple[int, int] | None, first: int = 1) -> list[dict]:
+    """Schedule entries (numbered from ``first`` in messages); with ``horizon = (months,
+    start_year)`` every entry must fall inside it."""
     if not isinstance(raw, list):
-        raise ScenarioError(source, "schedule", "expected an array of tables [[schedule]]")
+        raise ScenarioError(source, "schedule", f"expected an array of tables [[schedule]], got {describe(raw)}")
     entries = []
-    for i, entry in enumerate(raw, start=1):
+    for i, entry in enumerate(raw, start=first):
         where = f"[[schedule]] #{i}"
         if not isinstance(entry, dict):
-            raise ScenarioError(source, where, f"expected a table, got {_describe(entry)}")
+            raise ScenarioError(source, where, f"expected a table, got {describe(entry)}")
         for key in entry:
             if key not in ("month", "year", "levers"):
-                raise ScenarioError(source, f"{where} {key}", "unknown key" + _suggest(key, ("month", "year", "levers")))
+                raise ScenarioError(source, f"{where} {key}", "unknown key" + suggest(key, ("month", "year", "levers")))
         if ("month" in entry) == ("year" in entry):
             raise ScenarioError(source, where, "expected exactly one of 'month' or 'year'")
-        when = entry.get("month", entry.get("year"))
+        unit = "month" if "month" in entry else "year"
+        when = entry[unit]
         if not isinstance(when, int) or isinstance(when, bool):
-            raise ScenarioError(
-                source, f"{where} {'month' if 'month' in entry else 'year'}", f"expected a whole number, got {_describe(when)}"
-            )
-        if "month" in entry and when < 1:
+            raise ScenarioError(source, f"{where} {unit}", f"expected a whole number, got {describe(when)}")
+        if horizon is not None:
+            months, start = horizon
+            last_year = start + (months - 1) // 12
+            if unit == "month" and not 1 <= when <= months:
+                raise ScenarioError(source, f"{where} month", f"expected a month between 1 and {months} (the "
+                                    f"horizon, setup.months), got {when}")
+            if unit == "year" and not FIRST_YEAR <= when <= last_year:
+                raise ScenarioError(source, f"{where} year", f"expected a year between {FIRST_YEAR} and {last_year} "
+                                    f"(the last simulated year; years before {start} apply from month 1), got {when}")
+        elif unit == "month" and when < 1:
             raise ScenarioError(source, f"{where} month", f"expected a month >= 1, got {when}")
         if "levers" not in entry:
             raise ScenarioError(source, f"{where} levers", "missing; expected levers = { name = value }")
         levers = _validate_values(entry["levers"], "lever", source, f"{where} levers")
+        if not levers:
+            raise ScenarioError(source, f"{where} levers", "expected at least one lever = value")
         entries.append({"month": entry.get("month"), "year": entry.get("year"), "levers": levers})
     return entries
+
+
+def _validate_text(raw: dict, source: str) -> None:
+    """Top-level strings: types, lengths, and no control characters in names and titles."""
+    limits = {"extends": None, "name": MAX_NAME_CHARS, "title": MAX_TITLE_CHARS, "title_zh": MAX_TITLE_CHARS,
+              "description": MAX_DESCRIPTION_CHARS}
+    for key, limit in limits.items():
+        if key not in raw:
+            continue
+        value = raw[key]
+        if not isinstance(value, str):
+            raise ScenarioError(source, key, f"expected a string, got {describe(value)}")
+        if key == "extends":
+            try:
+                path_text(value, "scenario file")
+            except ValueError as exc:
+                raise ScenarioError(source, key, str(exc)) from None
+            continue
+        if limit is not None and len(value) > limit:
+            raise ScenarioError(source, key, f"expected at most {limit} characters, got {len(value)}")
+        allowed_controls = "\n\t" if key == "description" else ""
+        bad = next((ch for ch in value if not ch.isprintable() and ch not in allowed_controls), None)
+        if bad is not None:
+            raise ScenarioError(source, key, f"expected printable text, got a control character {bad!r}")
+        if key == "name" and not value.strip():
+            raise ScenarioError(source, key, "expected a non-empty name")
 
 
 # --------------------------------------------------------------------------------- loading
 
 
-def _read_toml(path: Path, source: str) -> tuple[dict, str]:
-    return read_toml(path, source, ScenarioError)
-
-
 def _display(path: Path) -> str:
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+    except (ValueError, OSError):
         return str(path)
 
 
-def _load_chain(path: Path, stack: tuple[Path, ...]) -> list[tuple[Path, dict, str]]:
-    """Files from the root of the extends chain to ``path``, each checked on its own."""
-    source = _display(path)
-    resolved = path.resolve()
-    if resolved in stack:
-        cycle = " -> ".join(_display(p) for p in (*stack, resolved))
-        raise ScenarioError(source, "extends", f"circular extends ({cycle})")
-    raw, text = _read_toml(path, source)
+def _check_file(raw: dict, source: str) -> None:
+    """One file's own keys and tables, so an error names the file that holds the bad key."""
     for key in raw:
         if key not in TOP_LEVEL_KEYS:
-            raise ScenarioError(source, key, "unknown key" + _suggest(key, TOP_LEVEL_KEYS))
-    for key in ("extends", "name", "title", "title_zh", "description"):
-        if key in raw and not isinstance(raw[key], str):
-            raise ScenarioError(source, key, f"expected a string, got {_describe(raw[key])}")
-    chain: list[tuple[Path, dict, str]] = []
-    if "extends" in raw:
-        parent = path.parent / raw["extends"]
-        if not parent.exists():
-            raise ScenarioError(source, "extends", f"file not found: {raw['extends']!r} (looked for {_display(parent)})")
-        chain = _load_chain(parent, (*stack, resolved))
-    # Check each file's own tables so an error names the file that holds the bad key.
-    if "setup" in raw and not isinstance(raw["setup"], dict):
-        raise ScenarioError(source, "[setup]", f"expected a table, got {_describe(raw['setup'])}")
-    for key in raw.get("setup", {}):
-        if key not in SETUP_KEYS:
-            raise ScenarioError(source, f"[setup] {key}", "unknown key" + _suggest(key, SETUP_KEYS))
+            raise ScenarioError(source, key, "unknown key" + suggest(key, TOP_LEVEL_KEYS))
+    _validate_text(raw, source)
+    if "setup" in raw:
+        if not isinstance(raw["setup"], dict):
+            raise ScenarioError(source, "[setup]", f"expected a table, got {describe(raw['setup'])}")
+        for key in raw["setup"]:
+            if key not in SETUP_KEYS:
+                raise ScenarioError(source, f"[setup] {key}", "unknown key" + suggest(key, SETUP_KEYS))
     if "levers" in raw:
         _validate_values(raw["levers"], "lever", source, "levers")
     if "behaviour" in raw:
         _validate_values(raw["behaviour"], "uncertain", source, "behaviour")
     if "schedule" in raw:
         _validate_schedule(raw["schedule"], source, None)
-    chain.append((path, raw, text))
+
+
+def _load_chain(path: Path) -> list[tuple[Path, dict, str]]:
+    """Files from the root of the extends chain to ``path``, each checked on its own.
+
+    Iterative (a chain of thousands of files is valid input), at most MAX_EXTENDS files.
+    """
+    chain: list[tuple[Path, dict, str]] = []
+    seen: list[Path] = []
+    current = path
+    while True:
+        source = _display(current)
+        try:
+            resolved = current.resolve()
+        except (OSError, RuntimeError) as exc:  # a symlink loop, a too-long path
+            raise ScenarioError(source, None, f"cannot read file ({exc})") from None
+        if resolved in seen:
+            cycle = " -> ".join(_display(p) for p in (*seen[seen.index(resolved):], resolved))
+            child = _display(chain[-1][0]) if chain else source
+            raise ScenarioError(child, "extends", f"circular extends ({cycle})")
+        if len(seen) >= MAX_EXTENDS:
+            raise ScenarioError(_display(chain[-1][0]), "extends",
+                                f"the extends chain is longer than {MAX_EXTENDS} files")
+        seen.append(resolved)
+        raw, text = read_toml(current, source, ScenarioError)
+        _check_file(raw, source)
+        chain.append((current, raw, text))
+        if "extends" not in raw:
+            break
+        parent = find_scenario(raw["extends"], current.parent)
+        try:
+            kind = "file" if parent.is_file() else "folder" if parent.is_dir() else "other" if parent.exists() else ""
+        except OSError:
+            kind = ""
+        if kind != "file":
+            problem = {"folder": "is a folder, expected a scenario file",
+                       "other": "is not a regular file (a device, pipe or socket)"}.get(kind, "file not found")
+            raise ScenarioError(source, "extends", f"{raw['extends']!r} {problem} (looked for {_display(parent)})"
+                                if kind else f"file not found: {raw['extends']!r} (looked for {_display(parent)})")
+        current = parent
+    chain.reverse()
     return chain
 
 
-def load_scenario(path: str | Path) -> Scenario:
-    """Read, merge and validate a scenario file. Raises ScenarioError on any problem."""
-    path = Path(path)
-    chain = _load_chain(path, ())
+def load_scenario(path: str | os.PathLike) -> Scenario:
+    """Read, merge and validate a scenario file, or a bare name in the scenarios folder
+    (``"baseline"``, from any working directory). Raises ScenarioError on any problem."""
+    try:
+        path_text(path, "scenario file")
+    except ValueError as exc:
+        raise ScenarioError(str(path)[:200] if isinstance(path, (str, Path)) else "scenario", None, str(exc)) from None
+    path = find_scenario(path)
+    chain = _load_chain(path)
     merged: dict[str, Any] = {"setup": {}, "levers": {}, "behaviour": {}}
-    schedule_raw: list[tuple[str, dict]] = []
+    schedule_raw: list[tuple[str, int, dict, tuple[int, int]]] = []
     for file_path, raw, _ in chain:
         for key in ("name", "title", "title_zh", "description"):
             if key in raw:
                 merged[key] = raw[key]
         for table in ("setup", "levers", "behaviour"):
             merged[table].update(raw.get(table, {}))
-        for entry in raw.get("schedule", []):
-            schedule_raw.append((_display(file_path), entry))
+        horizon = _horizon(merged["setup"])  # the horizon as of the file that holds the entry
+        for i, entry in enumerate(raw.get("schedule", []), start=1):
+            schedule_raw.append((_display(file_path), i, entry, horizon))
     source = _display(path)
     setup = _validate_setup(merged["setup"], source)
     levers = params.defaults("lever") | _validate_values(merged["levers"], "lever", source, "levers")
     behaviour = params.defaults("uncertain") | _validate_values(merged["behaviour"], "uncertain", source, "behaviour")
     schedule: list[ScheduleEntry] = []
-    for file_source, entry in schedule_raw:
-        (checked,) = _validate_schedule([entry], file_source, setup.start_year)
+    for file_source, index, entry, horizon in schedule_raw:
+        (checked,) = _validate_schedule([entry], file_source, horizon, first=index)
         month = checked["month"]
         if month is None:
-            month = (checked["year"] - setup.start_year) * 12 + 1
-            if month < 1:
-                # A change dated before the run starts is simply in force from month 1.
-                month = 1
-        schedule.append(ScheduleEntry(month, checked["levers"]))
+            # A change dated before the run starts is in force from month 1.
+            month = max(1, (checked["year"] - setup.start_year) * 12 + 1)
+        if month <= setup.months:  # entries of a parent beyond a child's shorter horizon never apply
+            schedule.append(ScheduleEntry(month, checked["levers"]))
     schedule.sort(key=lambda e: e.month)
     return Scenario(
         name=merged.get("name", path.stem),

@@ -129,7 +129,7 @@ def test_compaction_keeps_every_run_once(tmp_path):
     assert store.duckdb().execute("select count(*) from outcomes").fetchone()[0] == 6
 
 
-def test_a_damaged_chunk_file_is_skipped_and_its_runs_redone(tmp_path):
+def test_a_damaged_chunk_file_is_quarantined_and_its_runs_redone(tmp_path, capfd):
     specs = [s for s in _specs() if s.replicate < 2]
     store_dir = tmp_path / "d"
     run_batch(specs, store_dir, workers=0, chunk_size=1, quiet=True)
@@ -138,6 +138,12 @@ def test_a_damaged_chunk_file_is_skipped_and_its_runs_redone(tmp_path):
     victim.write_bytes(victim.read_bytes()[:20])  # as if a power loss truncated it
     with pytest.warns(RuntimeWarning, match="unreadable"):
         assert len(store.outcomes()) == len(specs) - 1
-    with pytest.warns(RuntimeWarning, match="unreadable"):
-        report = run_batch(specs, store_dir, workers=0, quiet=True)
+    report = run_batch(specs, store_dir, workers=0, quiet=True)
     assert len(report.done) == 1
+    assert f"chunk {victim.name} was damaged" in capfd.readouterr().err
+    assert not victim.exists() and victim.name in (store_dir / "quarantine" / "log.txt").read_text()
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # nothing left to warn about
+        assert len(Store(store_dir).outcomes()) == len(specs)

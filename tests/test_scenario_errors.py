@@ -79,11 +79,11 @@ def test_unreadable_files(tmp_path, capsys):
     binary = tmp_path / "binary.toml"
     binary.write_bytes(b"\xff\xfe\x00bad")
     assert main(["validate", str(binary)]) == 2
-    assert "binary.toml: cannot read file" in capsys.readouterr().err
+    assert "binary.toml: not UTF-8 text (byte 0xff at position 0)" in capsys.readouterr().err
     folder = tmp_path / "folder.toml"
     folder.mkdir()
     assert main(["validate", str(folder)]) == 2
-    assert "folder.toml: cannot read file" in capsys.readouterr().err
+    assert "folder.toml: is a folder, expected a TOML file" in capsys.readouterr().err
 
 
 def test_bad_run_writes_nothing_and_keeps_existing_files(tmp_path, capsys):

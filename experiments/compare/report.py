@@ -29,7 +29,7 @@ HEADLINE = ("deaths", "larger_or_worse", "major_or_worse", "compliance_rate", "h
 
 
 def _atomic_csv(path: Path, df: pd.DataFrame) -> None:
-    from experiments.store import _atomic
+    from sim.outputs import atomic_write as _atomic
 
     _atomic(path, lambda p: df.to_csv(p, index=False, float_format="%.10g"))
 

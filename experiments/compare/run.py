@@ -30,7 +30,9 @@ def compare_outcome_names(metrics=COMPARE_METRICS) -> list[str]:
 
 
 def default_out(paths: list[Path], names: list[str], seed: int) -> Path:
-    stem = "-".join(names)[:80]
+    from sim.inputs import safe_file_name
+
+    stem = safe_file_name("-".join(names), limit=80)  # names come from scenario files: never a path
     return Path("outputs") / f"compare-{stem}-s{seed}"
 
 
@@ -78,7 +80,10 @@ def run_compare(scenario_paths, *, replicates: int = DEFAULT_REPLICATES, seed: i
             warning = f"{warning}; {note}" if warning else note
             if not quiet:
                 sys.stderr.write(note + "\n")
-    out = Path(out) if out else default_out(paths, labels, seed)
+    from sim.inputs import check_output_dir
+
+    out = (check_output_dir(out, "--out") if out else
+           check_output_dir(default_out(paths, labels, seed), "--out", inside="outputs"))
     specs = []
     for k, (path, sc) in enumerate(zip(paths, scenarios, strict=True)):
         overrides = sc.values() if model != "sim" else {}

@@ -132,6 +132,6 @@ def _td(cell: str) -> str:
 
 def write_text(path: Path, text: str) -> None:
     """Write under a temporary name, then rename into place (readers never see half a file)."""
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+    from sim.outputs import atomic_text
+
+    atomic_text(path, text)

@@ -18,7 +18,8 @@ from experiments.sensitivity.problem import salib_problem
 from experiments.sensitivity.report import _atomic_csv, write_report
 from experiments.sensitivity.spec import SensitivitySpec
 
-STORE = "runs"   # the runner's experiment folder inside the output folder
+STORE = "store"   # the runner's experiment folder inside the output folder (its chunks: store/runs/)
+LEGACY_STORE = "runs"  # the folder's name before: out/runs/runs/*.parquet
 
 
 class SensitivityError(RuntimeError):
@@ -50,6 +51,14 @@ class SensitivityResult:
         return t[(t["factor"] == factor) & (t["index"] == index)].iloc[0].to_dict()
 
 
+def _move_legacy_store(out: Path) -> None:
+    """An output folder made before the store was called ``store/`` (``runs/runs/``): rename it."""
+    legacy, store = out / LEGACY_STORE, out / STORE
+    if (legacy / "manifest.json").exists() and (legacy / "runs").is_dir() and not store.exists():
+        legacy.rename(store)
+        sys.stderr.write(f"note: moved the run store {legacy} to {store}\n")
+
+
 def design(spec: SensitivitySpec) -> tuple[dict, np.ndarray]:
     """SALib problem and the seeded design of a spec."""
     problem = salib_problem(spec.factors)
@@ -62,6 +71,7 @@ def run_sensitivity(spec: SensitivitySpec, out: str | Path, *, workers: int | No
     """Run (or resume) a sensitivity analysis and write its outputs to ``out``."""
     started = time.perf_counter()
     out = Path(out)
+    _move_legacy_store(out)
     problem, X = design(spec)
     outputs = spec.all_outputs()
     meta_design = {"method": spec.method, "samples": spec.samples, "sample_seed": spec.seed,

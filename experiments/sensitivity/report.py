@@ -20,7 +20,6 @@ influential by the same rule (``figures.influential_factors``).
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import numpy as np
@@ -32,6 +31,7 @@ from experiments.sensitivity.analysis import MAIN_INDEX, OutputAnalysis
 from experiments.sensitivity.figures import figure, figure_overview, influential_factors, main_rows
 from experiments.sensitivity.spec import SensitivitySpec, output_title
 from sim.jurisdiction import REGION_ZH, REGIONS
+from sim.outputs import atomic_write
 
 INDEX_WORDS = {
     "morris": ("Morris μ* (mean absolute elementary effect, in output units)", "Morris μ*(基本效应绝对值均值)"),
@@ -46,9 +46,7 @@ REGION_EN = {"south": "South 苏南", "central": "Central 苏中", "north": "Nor
 
 
 def _atomic_csv(path: Path, df: pd.DataFrame) -> None:
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    df.to_csv(tmp, index=False)
-    tmp.replace(path)
+    atomic_write(path, lambda p: df.to_csv(p, index=False))
 
 
 def _pct(v) -> str:

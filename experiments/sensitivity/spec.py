@@ -33,19 +33,19 @@ accepted (``OUTPUT_ALIASES``), also with a region suffix (``major_accidents__nor
 
 from __future__ import annotations
 
-import importlib
 import math
-import re
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt
 
 from experiments.outcomes import LABELS, OUTCOMES
 from experiments.sensitivity.problem import Factor, declared_factor
-from sim import params
-from sim.errors import InputError, read_toml
+from sim import inputs, params
+from sim.errors import InputError
+from sim.inputs import StrictModel, check_param, parse_model, read_toml, suggest
 from sim.jurisdiction import REGIONS
+from sim.scenario import SETUP_KEYS
 
 METHODS = ("morris", "sobol", "pawn")
 GROUPS = ("levers", "uncertain", "all")
@@ -85,9 +85,7 @@ DEFAULT_SCALE = {"agents": 3000, "enterprises_per_agent": 400.0, "grids_per_coun
 Number = StrictInt | StrictFloat
 
 
-class _SpecFile(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
-
+class _SpecFile(StrictModel):
     scenario: str | None = None
     model: str | None = None
     title: str = ""
@@ -182,10 +180,9 @@ def _check_output(name: str, source: str, callable_model: bool) -> str:
     base, sep, region = canon.partition("__")
     known = _known_outcomes()
     if base not in known:
-        import difflib
-
-        close = difflib.get_close_matches(base, [*known, *OUTPUT_ALIASES], n=1, cutoff=0.6)
-        hint = f"; did you mean '{close[0]}'?" if close else f"; expected one of: {', '.join(known)}"
+        hint = suggest(base, [*known, *OUTPUT_ALIASES])
+        if "did you mean" not in hint:
+            hint = suggest(base, known)
         raise InputError(source, "outputs", f"unknown output {name!r}" + hint)
     if sep and region not in REGIONS:
         raise InputError(source, "outputs", f"unknown region {region!r} in {name!r}; expected one of: "
@@ -194,15 +191,7 @@ def _check_output(name: str, source: str, callable_model: bool) -> str:
 
 
 def _check_model_path(text: str, source: str) -> str:
-    if not re.fullmatch(r"[A-Za-z_][\w.]*:[A-Za-z_]\w*", text):
-        raise InputError(source, "model", f"expected 'package.module:function', got {text!r}")
-    mod, _, func = text.partition(":")
-    try:
-        obj = getattr(importlib.import_module(mod), func, None)
-    except ImportError as exc:
-        raise InputError(source, "model", f"cannot import {mod!r} ({exc})") from None
-    if not callable(obj):
-        raise InputError(source, "model", f"{mod!r} has no function {func!r}")
+    inputs.resolve_callable(text, source, "model")
     return text
 
 
@@ -218,15 +207,14 @@ def _pick_factors(raw: _SpecFile, source: str) -> list[str]:
         elif item in params.BY_NAME:
             names.append(item)
         else:
-            import difflib
-
-            close = difflib.get_close_matches(item, [*params.BY_NAME, *GROUPS], n=1, cutoff=0.6)
-            hint = f"; did you mean '{close[0]}'?" if close else "; expected a declared parameter or " \
-                "one of levers, uncertain, all (see 'safegov levers')"
+            hint = suggest(item, [*params.BY_NAME, *GROUPS], listed=0)
+            if "did you mean" not in hint:
+                hint = "; expected a declared parameter or one of levers, uncertain, all (see 'safegov levers')"
             raise InputError(source, "factors", f"unknown factor {item!r}" + hint)
     for item in raw.exclude:
         if item not in params.BY_NAME:
-            raise InputError(source, "exclude", f"unknown parameter {item!r} (see 'safegov levers')")
+            raise InputError(source, "exclude", f"unknown parameter {item!r}" + suggest(item, list(params.BY_NAME))
+                             + " (see 'safegov levers')")
     names = [n for n in dict.fromkeys(names) if n not in raw.exclude and n not in raw.fixed]
     return names
 
@@ -236,20 +224,7 @@ def build_spec(data: dict, source: str, base_dir: Path | None = None, *, method:
                seed: int | None = None, regions: bool | None = None) -> SensitivitySpec:
     """Validate a spec's content (a dict as read from TOML); keyword arguments override it."""
     base_dir = base_dir or Path.cwd()
-    try:
-        raw = _SpecFile(**data)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        key = ".".join(str(k) for k in err["loc"])
-        got = data
-        for k in err["loc"]:
-            got = got.get(k) if isinstance(got, dict) else (got[k] if isinstance(got, list)
-                                                               and isinstance(k, int) and k < len(got) else None)
-        problem = err["msg"][0].lower() + err["msg"][1:]
-        if err["type"] == "extra_forbidden":
-            problem = "unknown key; expected one of: " + ", ".join(_SpecFile.model_fields)
-        raise InputError(source, key, f"{problem}, got {got!r}" if err["type"] != "extra_forbidden"
-                         else problem) from None
+    raw = parse_model(_SpecFile, data, source)
     if (raw.scenario is None) == (raw.model is None):
         raise InputError(source, "scenario", "expected exactly one of 'scenario' (the simulation) or "
                          "'model' (a callable 'package.module:function')")
@@ -277,32 +252,23 @@ def build_spec(data: dict, source: str, base_dir: Path | None = None, *, method:
         fixed = {k: float(v) for k, v in raw.fixed.items()}
     else:
         model = "sim"
-        path = (base_dir / raw.scenario).resolve() if not Path(raw.scenario).is_absolute() else Path(raw.scenario)
-        if not path.exists() and not path.suffix:
-            from sim.scenario import SCENARIO_DIR
-
-            if (SCENARIO_DIR / f"{raw.scenario}.toml").exists():
-                path = SCENARIO_DIR / f"{raw.scenario}.toml"
-        if not path.exists():
-            raise InputError(source, "scenario", f"file not found: {raw.scenario!r} (looked for {path})")
+        path = inputs.find_scenario(raw.scenario, base_dir)
+        if not path.is_file():
+            what = "is a folder, expected a scenario file" if path.is_dir() else "file not found"
+            raise InputError(source, "scenario", f"{what}: {raw.scenario!r} (looked for {path})")
+        path = path.resolve()
         scenario = str(path)
         from sim.scenario import load_scenario
 
         base = load_scenario(path)  # ScenarioError (an InputError) names the scenario file
         for k, v in raw.fixed.items():
-            p = params.BY_NAME.get(k)
-            if p is None:
-                raise InputError(source, f"fixed.{k}", "unknown parameter (see 'safegov levers')")
-            if not p.low <= v <= p.high or (p.integer and float(v) != int(v)):
-                kind = "a whole number" if p.integer else "a number"
-                raise InputError(source, f"fixed.{k}", f"expected {kind} between {p.low:g} and {p.high:g} "
-                                 f"({p.unit}), got {v!r}")
-            fixed[k] = float(v)
+            fixed[k] = float(check_param(k, v, source, f"fixed.{k}"))
         names = _pick_factors(raw, source)
         factors = []
         for n in raw.bounds:
             if n not in params.BY_NAME:
-                raise InputError(source, f"bounds.{n}", "unknown parameter (see 'safegov levers')")
+                raise InputError(source, f"bounds.{n}", "unknown parameter" + suggest(n, list(params.BY_NAME))
+                                 + " (see 'safegov levers')")
             if n not in names:
                 raise InputError(source, f"bounds.{n}", "not among the factors (add it to 'factors' or drop "
                                  "its bounds)")
@@ -311,16 +277,18 @@ def build_spec(data: dict, source: str, base_dir: Path | None = None, *, method:
             low, high = (p.low, p.high)
             if n in raw.bounds:
                 low, high = _bounds(raw.bounds[n], source, n)
-                if low < p.low or high > p.high:
+                if low < p.low or high > p.high:  # narrowed, never wider than declared
                     raise InputError(source, f"bounds.{n}", f"expected bounds within the declared "
                                      f"[{p.low:g}, {p.high:g}] ({p.unit}), got [{low:g}, {high:g}]")
             factors.append(declared_factor(n, low, high))
         setup = dict(DEFAULT_SCALE) if raw.scale == "sensitivity" else {}
         setup.update(raw.setup)
+        inputs.check_keys(raw.setup, SETUP_KEYS, source, "setup.")
         try:
             base.with_overrides(fixed, source=source, **setup)
         except InputError as exc:
-            raise InputError(source, exc.key, exc.problem) from None
+            key = exc.key.replace("[setup] ", "setup.") if exc.key else None
+            raise InputError(source, key, exc.problem) from None
     if not factors:
         raise InputError(source, "factors", "no factor left to vary")
     if len({f.name for f in factors}) != len(factors):
@@ -342,6 +310,11 @@ def build_spec(data: dict, source: str, base_dir: Path | None = None, *, method:
         raise InputError(source, "samples", f"PAWN needs at least {4 * raw.slices} rows for {raw.slices} "
                          f"slices, got {n}")
     reps = replicates if replicates is not None else raw.replicates
+    from experiments.sensitivity.sampling import points_per_sample
+
+    rows = int(n) * points_per_sample(chosen_method, len(factors))
+    inputs.check_runs(rows * int(reps), source, "samples", f"{chosen_method} with samples = {n} on {len(factors)} "
+                      f"factors ({rows:,} design points) x {reps} replicates")
     return SensitivitySpec(
         source=source, title=raw.title, scenario=scenario, model=model, method=chosen_method,
         factors=tuple(factors), fixed=fixed, setup=setup, samples=int(n), replicates=int(reps),

@@ -9,9 +9,15 @@ from safegov.commands.common import int_in
 
 
 def scheduler_arg(text: str) -> str:
-    if text in ("local", "inprocess", "pool") or text.startswith(("tcp://", "tls://", "ucx://")):
-        return text
-    raise argparse.ArgumentTypeError(f"expected 'local', 'inprocess' or an address like tcp://HOST:8786, got {text!r}")
+    """A scheduler choice, syntax checked here; reachability is checked before the batch starts."""
+    from experiments.runner import parse_scheduler
+    from sim.errors import InputError
+
+    try:
+        parse_scheduler(text)
+    except InputError as exc:
+        raise argparse.ArgumentTypeError(exc.problem) from None
+    return text
 
 
 def add_batch_flags(p) -> None:

@@ -6,10 +6,9 @@ from __future__ import annotations
 import argparse
 import sys
 import textwrap
-from pathlib import Path
 
 from safegov.commands.batchopts import add_batch_flags, report_failures
-from safegov.commands.common import int_in, scenario_path
+from safegov.commands.common import int_in, out_dir, scenario_path
 
 
 def register(sub) -> None:
@@ -30,7 +29,7 @@ def register(sub) -> None:
                    help="enterprise agents (default: the scenarios'); each agent then stands for more "
                         "enterprises, so counts stay at the real scale of the base scenario")
     p.add_argument("--model", default="sim", help=argparse.SUPPRESS)
-    p.add_argument("--out", type=Path, default=None,
+    p.add_argument("--out", type=out_dir, default=None,
                    help="output folder (default outputs/compare-<scenarios>-s<seed>/)")
     p.add_argument("--no-figures", action="store_true", help="skip the figures")
     add_batch_flags(p)
@@ -39,11 +38,19 @@ def register(sub) -> None:
 
 def main(args) -> int:
     from experiments.compare import DEFAULT_REPLICATES, replicate_warning, run_compare
+    from experiments.runner import check_scheduler
+    from sim.errors import InputError
+    from sim.inputs import check_output_dir
 
     if len(args.scenarios) < 2:
-        from sim.errors import InputError
-
         raise InputError("safegov compare", "SCENARIO", "give at least two scenarios (the first is the base)")
+    if args.model != "sim":
+        from sim.inputs import resolve_callable
+
+        resolve_callable(args.model, "--model")
+    if args.out is not None:
+        check_output_dir(args.out, "--out")
+    check_scheduler(args.scheduler)
     replicates = args.replicates or DEFAULT_REPLICATES
     warning = replicate_warning(replicates)
     if warning:

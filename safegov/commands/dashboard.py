@@ -6,7 +6,7 @@ import argparse
 import os
 import sys
 
-from safegov.commands.common import int_in
+from safegov.commands.common import int_in, out_dir
 
 
 def _host(text: str) -> str:
@@ -26,7 +26,7 @@ def register(sub) -> None:
                    help="interface to bind (default 127.0.0.1: this machine only)")
     p.add_argument("--port", type=int_in(1, 65535, "a port"), default=8765, help="port (default 8765)")
     p.add_argument("--lang", choices=("zh", "en"), default="zh", help="starting language (default zh)")
-    p.add_argument("--sessions", metavar="DIR", default=None,
+    p.add_argument("--sessions", metavar="DIR", type=out_dir, default=None,
                    help="folder where classes and teams' exercises are saved (default outputs/dashboard)")
     p.set_defaults(func=main)
 
@@ -39,5 +39,5 @@ def main(args) -> int:
         sys.stderr.write(f"safegov dashboard: {NO_CJK_NOTICE}\n")
 
     if args.sessions:  # read by serve(), which checks it before starting (DIR_ENV)
-        os.environ["SAFEGOV_DASHBOARD_DIR"] = args.sessions
+        os.environ["SAFEGOV_DASHBOARD_DIR"] = str(args.sessions)
     return serve(args.host, args.port, args.lang)

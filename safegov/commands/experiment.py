@@ -7,7 +7,7 @@ import argparse
 import time
 from pathlib import Path
 
-from safegov.commands.common import DEFAULT_SCENARIO, int_in, scenario_path
+from safegov.commands.common import DEFAULT_SCENARIO, int_in, out_dir, scenario_path
 
 
 def share(text: str) -> float:
@@ -57,7 +57,7 @@ def register(sub) -> None:
     )
     r.add_argument("--seed", type=int_in(0, 2**63 - 1, "a seed"), default=0, help="root seed (default 0)")
     r.add_argument("--workers", type=int_in(0, 256, "a number of workers"), default=2, help="worker processes (default 2)")
-    r.add_argument("--out", type=Path, default=None, help="output folder (default outputs/experiment-rct-<scenario>/)")
+    r.add_argument("--out", type=out_dir, default=None, help="output folder (default outputs/experiment-rct-<scenario>/)")
     r.set_defaults(func=main)
 
 
@@ -72,7 +72,13 @@ def main(args) -> int:
         {}, agents=args.agents, enterprises_per_agent=max(1.0, firms / args.agents), months=args.month + args.follow - 1
     )
     design = rct.Design(share=args.share, month=args.month, follow=args.follow)
-    out = args.out or Path("outputs") / f"experiment-rct-{base.name}"
+    from sim.inputs import check_output_dir, safe_file_name
+
+    if args.out is not None:
+        out = check_output_dir(args.out, "--out")
+    else:  # the name comes from the scenario file: a folder inside outputs/, never a path
+        out = check_output_dir(Path("outputs") / f"experiment-rct-{safe_file_name(base.name)}", "--out",
+                               inside="outputs")
     started = time.perf_counter()
     rows = rct.run(sc, design, args.replicates, seed=args.seed, workers=args.workers)
     effects = rct.effects(rows)

@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from safegov.commands.common import int_in, scenario_path
+from safegov.commands.common import int_in, out_dir, scenario_path
 
 
 def register(sub) -> None:
@@ -25,7 +25,7 @@ def register(sub) -> None:
         default="quick",
         help="quick: a small world, a test of the pipeline (about a minute); full: the province (about 20 minutes on 2 cores)",
     )
-    p.add_argument("--out", type=Path, default=None, help="output folder (default outputs/patterns-<scale>/)")
+    p.add_argument("--out", type=out_dir, default=None, help="output folder (default outputs/patterns-<scale>/)")
     p.add_argument("--strict", action="store_true", help="exit with status 1 when a pattern fails")
     p.add_argument("--baseline", type=scenario_path, default=None, help="baseline scenario (default scenarios/baseline.toml)")
     p.add_argument(
@@ -50,9 +50,11 @@ def main(args) -> int:
 
     baseline = str(args.baseline) if args.baseline else BASELINE
     history = str(args.history) if args.history else HISTORY
+    from sim.inputs import check_output_dir
+
     for path in (baseline, history):  # bad input is reported before any run starts
-        load_scenario(path if Path(path).exists() else Path(__file__).resolve().parents[2] / path)
-    out = args.out or Path("outputs") / f"patterns-{args.scale}"
+        load_scenario(path)  # a path, a bare name or scenarios/NAME.toml from any working directory
+    out = check_output_dir(args.out or Path("outputs") / f"patterns-{args.scale}", "--out")
     started = time.perf_counter()
 
     def progress(done: int, total: int) -> None:

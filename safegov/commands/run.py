@@ -5,7 +5,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from safegov.commands.common import DEFAULT_SCENARIO, int_in, scenario_path
+from safegov.commands.common import DEFAULT_SCENARIO, int_in, out_dir, scenario_path
+from sim.inputs import check_output_dir, safe_file_name
 from sim.mechanisms.grading import GRADES, GRADES_ZH
 from sim.outputs import write_run
 from sim.run import run_scenario
@@ -30,7 +31,7 @@ def register(sub) -> None:
     p.add_argument(
         "--months", type=int_in(1, 600, "a number of months"), default=None, help="horizon in months (default: the scenario's)"
     )
-    p.add_argument("--out", type=Path, default=None, help="output folder (default outputs/run-<scenario>-<seed>/)")
+    p.add_argument("--out", type=out_dir, default=None, help="output folder (default outputs/run-<scenario>-<seed>/)")
     p.add_argument("--no-figures", action="store_true", help="skip the PNG figures")
     p.set_defaults(func=main)
 
@@ -70,7 +71,11 @@ def headline_table(summary: dict) -> str:
 
 def main(args) -> int:
     config = load_scenario(args.scenario)  # raises ScenarioError before anything is written
-    out = args.out or Path("outputs") / f"run-{config.name}-{args.seed}"
+    if args.out is not None:
+        out = check_output_dir(args.out, "--out")
+    else:  # the name comes from the scenario file: it names a folder inside outputs/, never a path
+        out = check_output_dir(Path("outputs") / f"run-{safe_file_name(config.name)}-{args.seed}", "--out",
+                               inside="outputs")
     started = time.perf_counter()
     result = run_scenario(config, seed=args.seed, replicate=args.replicate, months=args.months)
     files = write_run(result, out, figures=not args.no_figures)

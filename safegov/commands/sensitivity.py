@@ -13,13 +13,14 @@ import argparse
 import sys
 from pathlib import Path
 
-from safegov.commands.common import int_in
+from safegov.commands.batchopts import scheduler_arg
+from safegov.commands.common import input_file, int_in, out_dir
 
 
 def _outputs(text: str) -> list[str]:
     names = [t.strip() for t in text.split(",") if t.strip()]
-    if not names:
-        raise argparse.ArgumentTypeError(f"expected comma-separated output names, got {text!r}")
+    if not names or len(text) > 10_000:
+        raise argparse.ArgumentTypeError(f"expected comma-separated output names, got {text[:80]!r}")
     return names
 
 
@@ -27,7 +28,7 @@ def register(sub) -> None:
     p = sub.add_parser("sensitivity", help="sensitivity analysis over levers (Morris, Sobol', PAWN)",
                        description="Global sensitivity analysis of the model's outputs to the levers and "
                                    "uncertain parameters a spec chooses, with replicate noise handled.")
-    p.add_argument("spec", type=Path, metavar="SPEC.toml", help="sensitivity spec (experiments/sensitivity/spec.py)")
+    p.add_argument("spec", type=input_file, metavar="SPEC.toml", help="sensitivity spec (experiments/sensitivity/spec.py)")
     p.add_argument("--method", choices=("morris", "sobol", "pawn"), default=None,
                    help="method (default: the spec's, else morris)")
     p.add_argument("--samples", type=int_in(2, 1_000_000, "a number of samples"), default=None,
@@ -42,21 +43,25 @@ def register(sub) -> None:
     p.add_argument("--seed", type=int_in(0, 2**63 - 1, "a seed"), default=None, help="sampling and root seed")
     p.add_argument("--workers", type=int_in(0, 1024, "a number of workers"), default=None,
                    help="worker processes (default: all cores; 0 = in-process)")
-    p.add_argument("--scheduler", default=None,
+    p.add_argument("--scheduler", type=scheduler_arg, default=None,
                    help="Dask scheduler: 'local' or tcp://HOST:PORT (default: a local process pool)")
-    p.add_argument("--out", type=Path, default=None,
+    p.add_argument("--out", type=out_dir, default=None,
                    help="output folder (default outputs/sensitivity-<spec>-<method>/); rerun to resume")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=main)
 
 
 def main(args) -> int:
+    from experiments.runner import check_scheduler
     from experiments.sensitivity.pipeline import SensitivityError, run_sensitivity
     from experiments.sensitivity.spec import load_spec
+    from sim.inputs import check_output_dir, safe_file_name
 
     spec = load_spec(args.spec, method=args.method, samples=args.samples, replicates=args.replicates,
                      outputs=args.outputs, seed=args.seed, regions=args.regions)
-    out = args.out or Path("outputs") / f"sensitivity-{args.spec.stem}-{spec.method}"
+    out = check_output_dir(args.out or Path("outputs") / f"sensitivity-{safe_file_name(args.spec.stem)}-{spec.method}",
+                           "--out")
+    check_scheduler(args.scheduler)
     try:
         result = run_sensitivity(spec, out, workers=args.workers, scheduler=args.scheduler, quiet=args.quiet)
     except SensitivityError as exc:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from safegov.commands.batchopts import add_batch_flags, report_failures
+from safegov.commands.common import input_file, out_dir
 
 
 def register(sub) -> None:
@@ -12,25 +13,28 @@ def register(sub) -> None:
                        description="Run every design point of a sweep spec on the same replicate seeds and write the "
                                    "results store (Parquet + DuckDB). Rerunning the same command resumes. "
                                    "Examples: experiments/sweep_*.toml.")
-    p.add_argument("spec", type=Path, help="sweep spec (TOML)")
-    p.add_argument("--out", type=Path, default=None, help="experiment folder (default outputs/sweep-<spec>/)")
+    p.add_argument("spec", type=input_file, help="sweep spec (TOML)")
+    p.add_argument("--out", type=out_dir, default=None, help="experiment folder (default outputs/sweep-<spec>/)")
     add_batch_flags(p)
     p.set_defaults(func=main)
 
 
 def main(args) -> int:
     from experiments.results import headline_table
-    from experiments.runner import run_batch
-    from experiments.store import Store, _atomic
+    from experiments.runner import check_scheduler, run_batch
+    from experiments.store import Store
     from experiments.sweep import load_sweep
+    from sim.inputs import check_output_dir, safe_file_name
+    from sim.outputs import atomic_write
 
     sweep = load_sweep(args.spec)  # one-line InputError before anything is written
-    out = args.out or Path("outputs") / f"sweep-{args.spec.stem}"
+    out = check_output_dir(args.out or Path("outputs") / f"sweep-{safe_file_name(args.spec.stem)}", "--out")
+    check_scheduler(args.scheduler)
     specs = sweep.specs()
     report = run_batch(specs, out, workers=args.workers, scheduler=args.scheduler, quiet=args.quiet,
                        chunk_size=args.chunk_size, manifest_extra=sweep.manifest(), desc="sweep")
     design = sweep.design_table()
-    _atomic(Path(out) / "design.csv", lambda p: design.to_csv(p, index=False))
+    atomic_write(Path(out) / "design.csv", lambda p: design.to_csv(p, index=False))
     store = Store(out)
     wanted = {s.run_id for s in specs}
     outcomes = store.outcomes()

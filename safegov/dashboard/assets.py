@@ -1,14 +1,23 @@
-"""Solara's browser assets, installed once from the npm registry (no CDN at run time).
+"""Solara's browser assets: installed once from the npm registry, then served offline only.
 
 Solara's page loads its front end (Vuetify app, RequireJS, Font Awesome) through the server's
 ``/_solara/cdn/`` route, which serves files from a cache folder and otherwise fetches them from a
-public CDN. Machines here reach package registries only, so ``ensure_assets`` fills the cache
-with the exact npm packages Solara's page template names, using the ordinary ``npm pack``
-client, before the server starts. Nothing is fetched when the files are there already.
+public CDN - and, for a request naming a cached *folder*, deletes that folder first (a GET to
+``/_solara/cdn/font-awesome@4.5.0/css`` removed Font Awesome's stylesheets). Machines here reach
+package registries only, so:
+
+- ``ensure_assets`` fills the cache with the exact npm packages Solara's page template names,
+  using the ordinary ``npm pack`` client, and verifies every file the pages need: the files the
+  template loads, the fonts and images their stylesheets name, and every file of each package as
+  recorded when it was installed (``.safegov-files.json``). Nothing is fetched when all are there.
+- ``serve_offline`` makes the route serve from the cache only: a file that is there is sent, any
+  other request is a 404; nothing is deleted and nothing is fetched at run time.
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
 import re
 import shutil
 import subprocess
@@ -18,6 +27,9 @@ import tempfile
 from pathlib import Path
 
 PATTERN = re.compile(r"\{\{\s*cdn\s*\}\}/((?:@[\w.-]+/)?[\w.-]+)@(\d[\w.-]*)/")
+REFERENCE = re.compile(r"""\{\{\s*cdn\s*\}\}((?:\{\{[^}]*\}\}|[^"'\s<>{])+)""")
+CSS_URL = re.compile(r"""url\(\s*['"]?([^'")]+)['"]?\s*\)""")
+RECORD = ".safegov-files.json"  # every file of a package as installed: relative path -> size in bytes
 
 
 def cache_dir() -> Path:
@@ -26,13 +38,17 @@ def cache_dir() -> Path:
     return Path(settings.assets.proxy_cache_dir)
 
 
+def _template() -> str:
+    import solara.server
+
+    return (Path(solara.server.__file__).parent / "templates" / "solara.html.j2").read_text(encoding="utf-8")
+
+
 def wanted() -> list[tuple[str, str]]:
     """(package, version) pairs the page template loads from the CDN route."""
-    import solara.server
     from solara.server import settings
 
-    template = Path(solara.server.__file__).parent / "templates" / "solara.html.j2"
-    found = dict.fromkeys(PATTERN.findall(template.read_text(encoding="utf-8")))
+    found = dict.fromkeys(PATTERN.findall(_template()))
     fa = settings.assets.fontawesome_path.strip("/").split("/")[0]  # font-awesome@4.5.0
     if "@" in fa:
         name, _, ver = fa.rpartition("@")
@@ -40,10 +56,14 @@ def wanted() -> list[tuple[str, str]]:
     return list(found)
 
 
-def _needed() -> list[tuple[str, str]]:
+def _vuetify3() -> bool:
     import ipyvuetify
 
-    v3 = int(ipyvuetify.__version__.split(".")[0]) >= 3
+    return int(ipyvuetify.__version__.split(".")[0]) >= 3
+
+
+def _needed() -> list[tuple[str, str]]:
+    v3 = _vuetify3()
     out = []
     for name, ver in wanted():
         # vuetify 2 and 3 apps: only the one matching ipyvuetify is loaded
@@ -53,14 +73,100 @@ def _needed() -> list[tuple[str, str]]:
     return out
 
 
-def missing() -> list[tuple[str, str]]:
+def page_files() -> list[str]:
+    """Files (relative to the cache) the page loads: the template's references, rendered for the
+    installed ipywidgets and ipyvuetify, plus what their stylesheets name (fonts, images)."""
+    import ipywidgets
+    from solara.server import settings
+
+    packages = {f"{n}@{v}" for n, v in _needed()}
+    major = ipywidgets.__version__.split(".")[0]
+    files: list[str] = []
+    for ref in REFERENCE.findall(_template()):
+        path = re.sub(r"\{\{\s*ipywidget_major_version\s*\}\}", major, ref)
+        path = re.sub(r"\{\{\s*assets\.fontawesome_path\s*\}\}", settings.assets.fontawesome_path, path)
+        path = path.lstrip("/")
+        if "{{" not in path and any(path.startswith(p + "/") for p in packages):
+            files.append(path)
+    # a development build (x.js beside x.min.js) is loaded only in solara's dev mode
+    files = [f for f in files if not (f.endswith(".js") and f[:-3] + ".min.js" in files)]
     base = cache_dir()
-    return [(n, v) for n, v in _needed() if not (base / f"{n}@{v}" / "package.json").exists()]
+    for css in [f for f in files if f.endswith(".css")]:
+        try:
+            text = (base / css).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue  # reported as missing itself
+        for url in CSS_URL.findall(text):
+            if url.startswith(("data:", "http:", "https:", "//", "#")):
+                continue
+            rel = url.split("?")[0].split("#")[0]
+            target = (Path(css).parent / rel).as_posix()
+            parts: list[str] = []
+            for part in target.split("/"):
+                if part == "..":
+                    if parts:
+                        parts.pop()
+                elif part not in ("", "."):
+                    parts.append(part)
+            files.append("/".join(parts))
+    return list(dict.fromkeys(files))
+
+
+def missing_files() -> dict[str, list[str]]:
+    """Package -> files it lacks (empty files count as lacking); only packages with a problem."""
+    base = cache_dir()
+    problems: dict[str, list[str]] = {}
+    needed = [f"{n}@{v}" for n, v in _needed()]
+    for package in needed:
+        folder = base / package
+        lacking = [] if (folder / "package.json").is_file() else ["package.json"]
+        record = folder / RECORD
+        if record.is_file():
+            try:
+                sizes = json.loads(record.read_text(encoding="utf-8"))
+            except (ValueError, OSError):
+                sizes = {}
+                lacking.append(RECORD)
+            for rel, size in sizes.items():
+                p = folder / rel
+                if not p.is_file() or p.stat().st_size != size:
+                    lacking.append(rel)
+        if lacking:
+            problems[package] = lacking
+    for rel in page_files():
+        package = next((p for p in needed if rel.startswith(p + "/")), None)
+        p = base / rel
+        if package is not None and (not p.is_file() or p.stat().st_size == 0):
+            problems.setdefault(package, [])
+            if rel[len(package) + 1:] not in problems[package]:
+                problems[package].append(rel[len(package) + 1:])
+    return problems
+
+
+def missing() -> list[tuple[str, str]]:
+    """(package, version) pairs to (re)install: absent or missing any file the pages need."""
+    broken = missing_files()
+    return [(n, v) for n, v in _needed() if f"{n}@{v}" in broken]
+
+
+def _record(folder: Path) -> None:
+    sizes = {p.relative_to(folder).as_posix(): p.stat().st_size
+             for p in sorted(folder.rglob("*")) if p.is_file() and p.name != RECORD}
+    from sim.outputs import atomic_text
+
+    atomic_text(folder / RECORD, json.dumps(sizes, indent=0, sort_keys=True) + "\n")
 
 
 def ensure_assets(quiet: bool = False) -> list[str]:
-    """Install missing packages into Solara's cache with ``npm pack``. Returns what was installed."""
+    """Install missing or incomplete packages into Solara's cache with ``npm pack``; returns what
+    was installed. Packages cached before files were recorded get their record written."""
     todo = missing()
+    base = cache_dir()
+    for name, ver in _needed():  # complete but unrecorded (installed by an earlier version)
+        folder = base / f"{name}@{ver}"
+        if (name, ver) not in todo and folder.is_dir() and not (folder / RECORD).exists():
+            with contextlib.suppress(OSError):  # a read-only cache is verified, not recorded
+                _record(folder)
     if not todo:
         return []
     npm = shutil.which("npm")
@@ -68,7 +174,6 @@ def ensure_assets(quiet: bool = False) -> list[str]:
         raise RuntimeError("the dashboard's browser assets are missing and npm is not installed; install Node.js "
                            f"and npm, or these npm packages into {cache_dir()}: "
                            + ", ".join(f"{n}@{v}" for n, v in todo))
-    base = cache_dir()
     done = []
     with tempfile.TemporaryDirectory() as tmp:
         for name, ver in todo:
@@ -85,9 +190,62 @@ def ensure_assets(quiet: bool = False) -> list[str]:
             staging.mkdir()
             with tarfile.open(tgz) as tf:
                 tf.extractall(staging, filter="data")
+            _record(staging / "package")
             target.parent.mkdir(parents=True, exist_ok=True)
             if target.exists():
                 shutil.rmtree(target)
             shutil.move(str(staging / "package"), str(target))
             done.append(f"{name}@{ver}")
+    still = missing_files()
+    if still:
+        raise RuntimeError("the dashboard's browser assets are incomplete after installing them: "
+                           + "; ".join(f"{p}: {', '.join(f[:3])}" for p, f in still.items()))
     return done
+
+
+# ---------------------------------------------------------------------------- serving offline
+
+
+def cached_path(base_cache_dir, path: str) -> Path:
+    """The cached file for a ``/_solara/cdn/<path>`` request, or FileNotFoundError (a 404).
+
+    Replaces Solara's ``cdn_helper.get_path``, which deletes a cached folder named by a request
+    and fetches anything it lacks from the public CDN.
+    """
+    from solara.server.utils import path_is_child_of
+
+    base = Path(base_cache_dir)
+    parts = path.replace("\\", "/").split("/")
+    store_path = Path(path) if len(parts) != 1 else Path(path) / "__main.js"
+    cache_path = base / store_path
+    if not path_is_child_of(cache_path, base):
+        raise PermissionError("Trying to read from outside of cache directory")
+    if cache_path.is_file():
+        return cache_path
+    raise FileNotFoundError(f"{path}: not in the offline asset cache {base} (safegov serves assets offline only)")
+
+
+def _no_fetch(url, *args, **kwargs):
+    raise RuntimeError(f"safegov serves the dashboard offline: not fetching {url}")
+
+
+def serve_offline() -> None:
+    """Make Solara's CDN route serve from the local cache only (call before the server starts).
+
+    ``solara.server.starlette`` binds ``get_path`` from ``cdn_helper`` when it is imported, which
+    must happen after Solara's command line has named the app: so only ``cdn_helper`` is patched
+    here, and the starlette module too if something imported it already.
+    """
+    import sys
+
+    from solara.server import cdn_helper
+
+    def get_data(base_cache_dir, path):
+        return cached_path(base_cache_dir, path).read_bytes()
+
+    cdn_helper.get_path = cached_path
+    cdn_helper.get_data = get_data
+    cdn_helper.fetch_from_cdn = _no_fetch
+    started = sys.modules.get("solara.server.starlette")
+    if started is not None:
+        started.get_path = cached_path  # the name the route's StaticCdn.lookup_path calls

@@ -73,9 +73,10 @@ def serve(host: str = "127.0.0.1", port: int = 8765, lang: str = "zh", sessions:
                          "the dashboard has no login. Use --host 127.0.0.1 unless the network is trusted.\n")
     from solara.__main__ import cli as solara_cli
 
-    from .assets import ensure_assets
+    from .assets import ensure_assets, serve_offline
 
     ensure_assets()
+    serve_offline()  # the CDN route serves the local cache only: nothing deleted, nothing fetched
 
     args = ["run", APP, "--host", host, "--port", str(port), "--production", "--no-open",
             "--no-check-version", "--log-level", "warning"]

@@ -164,10 +164,10 @@ def check_team_name(name) -> str:
 
 
 def _write(path: Path, model: BaseModel) -> None:
+    from sim.outputs import atomic_text  # the one atomic write (unique temporary names: thread-safe)
+
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    tmp.write_text(model.model_dump_json(indent=1), encoding="utf-8")
-    tmp.replace(path)
+    atomic_text(path, model.model_dump_json(indent=1))
 
 
 # ------------------------------------------------------------------------------- teams
