@@ -40,23 +40,27 @@ def scenario_names() -> list[str]:
     return sorted(p.stem for p in SCENARIO_DIR.glob("*.toml"))
 
 
-def resolve_scenario(scenario: str | Path | Scenario) -> Scenario:
-    """A Scenario from a Scenario, a path to a TOML file, or a bare name in scenarios/."""
-    if isinstance(scenario, Scenario):
-        return scenario
+def scenario_file(scenario: str | Path) -> Path:
+    """The TOML file of a scenario given as a path or as a bare name in scenarios/ ("baseline")."""
     if not isinstance(scenario, (str, Path)):
         raise InputError(SOURCE, "scenario", f"expected a scenario name, a path or a Scenario, got {scenario!r}")
     path = Path(scenario)
     if path.exists():
-        return load_scenario(path)
-    bare = isinstance(scenario, str) and path.name == scenario and path.suffix in ("", ".toml")
-    if bare:
+        return path
+    if isinstance(scenario, str) and path.name == scenario and path.suffix in ("", ".toml"):
         candidate = SCENARIO_DIR / (scenario if path.suffix else f"{scenario}.toml")
         if candidate.exists():
-            return load_scenario(candidate)
+            return candidate
         raise ScenarioError(SOURCE, "scenario", f"no scenario named {scenario!r}; expected a path or one of "
                             f"{', '.join(scenario_names())}")
     raise ScenarioError(str(scenario), None, "file not found")
+
+
+def resolve_scenario(scenario: str | Path | Scenario) -> Scenario:
+    """A Scenario from a Scenario, a path to a TOML file, or a bare name in scenarios/."""
+    if isinstance(scenario, Scenario):
+        return scenario
+    return load_scenario(scenario_file(scenario))
 
 
 def _plain(value):
