@@ -329,7 +329,8 @@ def figures(d: Discovery, out: Path) -> list[Path]:
     fig, ax = plt.subplots(figsize=(7, 0.35 * len(s) + 1.5))
     ax.barh([label(*_plabel(n)) for n in s["parameter"]], s["score"], color="#4c72b0")
     ax.set_xlabel(label("Feature score (extra trees, share of importance)", "特征重要性(极端随机树)"))
-    ax.set_title(label(f"What separates the cases of interest: {en} {d.threshold}", f"区分关注情形的因素：{zh}"), fontsize=10)
+    ax.set_title(label(f"What separates the cases of interest: {en} {d.threshold}",
+                       f"区分关注情形的因素：{zh or d.outcome}"), fontsize=10)
     ax.set_xlim(0, max(0.05, float(d.scores["score"].max()) * 1.15))
     files.append(_save(fig, out / "feature_scores.png"))
     if d.trajectory is not None:

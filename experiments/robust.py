@@ -454,7 +454,7 @@ def parallel_figure(result: dict, spec: RobustSpec, path: Path) -> Path:
     ax.axvspan(-0.3, n_obj - 0.5, color="#f3f3f3", zorder=0)
     ax.set_title(label(f"{len(table)} non-dominated policies (objectives shaded, then levers; colour = first "
                        "objective)", "非支配政策(阴影为目标，其后为政策杠杆)"), fontsize=10)
-    ax.legend(loc="upper right", fontsize=8)
+    ax.legend(loc="upper left", bbox_to_anchor=(0.0, -0.25), fontsize=8, frameon=False)  # below: never over an axis
     return _save(fig, path)
 
 
