@@ -7,9 +7,11 @@ does not set takes its scenario's value); the outcome is the mean over the point
 PRIM's peeling trajectory, the chosen box (coverage, density, mass, and a quasi-p value per
 limit), CART's leaves, feature scores, figures and a bilingual report are written to a folder.
 
-Workaround (EMA Workbench 3.0 with pandas 3): PRIM's pasting fails on integer columns ("Invalid
+Workarounds (EMA Workbench 3.0): PRIM's pasting fails on integer columns under pandas 3 ("Invalid
 value '6.5' for dtype 'int64'", EMA issue 448), so every input is cast to float first; a
 whole-number parameter is then peeled as a real one (limits such as 12.5 mean "13 or more").
+EMA's CART grows an unseeded tree (ties between equally good splits fall at random): the tree
+is grown with the same settings and a seed (``--seed``), so a rerun gives the same leaves.
 """
 
 from __future__ import annotations
@@ -98,6 +100,19 @@ def _scenario_values(path: str) -> dict:
         return {}
 
 
+def column_order(columns: list[str], manifest: dict) -> list[str]:
+    """Inputs in a stable, meaningful order: an EMA store's own order (each model's uncertainties,
+    then its levers, as EMA's experiments table has them), else the declaration order of
+    ``sim.params``; anything else after, by name. PRIM breaks ties between equally good peels by
+    column order, so the same order as EMA's table gives the same box as EMA's own PRIM."""
+    order: list[str] = []
+    for model in (manifest.get("ema") or {}).get("models", {}).values():
+        order += [*model.get("uncertainties", []), *model.get("levers", [])]
+    order += [p.name for p in P.PARAMETERS]
+    rank = {name: i for i, name in reversed(list(enumerate(order)))}
+    return sorted(columns, key=lambda c: (rank.get(c, len(rank)), c))
+
+
 def design_table(store_dir, outcome: str) -> tuple[pd.DataFrame, pd.Series, dict]:
     """(x: one row per design point with its parameter values, y: the outcome's mean over the
     point's replicates, info). One-line InputError when the store or the outcome is unusable."""
@@ -131,6 +146,7 @@ def design_table(store_dir, outcome: str) -> tuple[pd.DataFrame, pd.Series, dict
             for col in x.columns[x.loc[point].isna()]:
                 x.loc[point, col] = base.get(col, P.BY_NAME[col].default if col in P.BY_NAME else np.nan)
     x = x.dropna(axis=1)
+    x = x[column_order(list(x.columns), store.manifest())]
     varying = [c for c in x.columns if x[c].nunique() > 1]
     if not varying:
         raise InputError(source, None, "no parameter varies between the design points; nothing to discover")
@@ -205,6 +221,16 @@ def _limits_table(lims: pd.DataFrame, x: pd.DataFrame, qp: dict | None) -> pd.Da
                                        "declared_high", "qp_min", "qp_max"])
 
 
+def seeded_tree(c, seed: int) -> None:
+    """``CART.build_tree`` with a seeded tree. EMA 3.0 builds an unseeded scikit-learn tree, which
+    permutes the features at random at every split: when two splits are equally good (common
+    with a few hundred points) each call can return a different tree. Same settings, seeded."""
+    from sklearn import tree
+
+    c.clf = tree.DecisionTreeClassifier(min_samples_leaf=int(c.mass_min * c.x.shape[0]), random_state=seed)
+    c.clf.fit(c._x, c.y)
+
+
 def discover(x: pd.DataFrame, y: pd.Series, outcome: str, threshold: Threshold, method: str = "prim", *,
              min_density: float = DEFAULT_MIN_DENSITY, mass_min: float = 0.05, peel_alpha: float = 0.05,
              seed: int = 0) -> Discovery:
@@ -243,7 +269,7 @@ def discover(x: pd.DataFrame, y: pd.Series, outcome: str, threshold: Threshold, 
                                 f"no box reaches density {min_density:g}: highest coverage x density")}
     elif method == "cart":
         c = cart.CART(xf, interest, mass_min=mass_min)
-        c.build_tree()
+        seeded_tree(c, seed)
         leaves = pd.DataFrame(c.stats)
         leaves.insert(0, "leaf", range(len(leaves)))
         leaves = leaves.rename(columns={"res dim": "restricted_dimensions"})
@@ -319,7 +345,7 @@ def figures(d: Discovery, out: Path) -> list[Path]:
     """Feature scores, the peeling trajectory (PRIM) or the tree (CART), and the box limits."""
     import matplotlib.pyplot as plt
 
-    from sim.figures import _save, label, setup_fonts
+    from sim.figures import _save, cjk_font, label, setup_fonts
 
     setup_fonts()
     en, zh, _unit = _olabel(d.outcome)
@@ -329,8 +355,9 @@ def figures(d: Discovery, out: Path) -> list[Path]:
     fig, ax = plt.subplots(figsize=(7, 0.35 * len(s) + 1.5))
     ax.barh([label(*_plabel(n)) for n in s["parameter"]], s["score"], color="#4c72b0")
     ax.set_xlabel(label("Feature score (extra trees, share of importance)", "特征重要性(极端随机树)"))
-    ax.set_title(label(f"What separates the cases of interest: {en} {d.threshold}",
-                       f"区分关注情形的因素：{zh or d.outcome}"), fontsize=10)
+    ax.set_title(f"What separates the cases of interest: {en.lower()} {d.threshold}"
+                 + (f"\n区分关注情形的因素：{zh}{'高于' if d.threshold.startswith('above') else '低于'} {_fmt(d.cut)}"
+                    if cjk_font() else ""), fontsize=10)
     ax.set_xlim(0, max(0.05, float(d.scores["score"].max()) * 1.15))
     files.append(_save(fig, out / "feature_scores.png"))
     if d.trajectory is not None:
@@ -340,7 +367,8 @@ def figures(d: Discovery, out: Path) -> list[Path]:
         ax.plot(t["coverage"], t["density"], color="#999999", lw=0.8, zorder=2)
         c = t.loc[d.chosen]
         ax.scatter([c["coverage"]], [c["density"]], s=160, facecolors="none", edgecolors="#d62728", lw=2, zorder=4,
-                   label=label(f"chosen box (#{d.chosen})", f"所选盒子(第{d.chosen}步)"))
+                   label=label(f"chosen box (step {d.chosen}): coverage {c['coverage']:.0%}, density "
+                               f"{c['density']:.0%}", f"所选盒子(第{d.chosen}步)"))
         ax.axhline(d.n_interest / d.n_points, color="#d62728", ls=":", lw=1,
                    label=label("share of cases of interest overall", "总体关注情形比例"))
         ax.set_xlim(0, 1.02)
@@ -360,24 +388,46 @@ def figures(d: Discovery, out: Path) -> list[Path]:
         tree.plot_tree(d.cart.clf, feature_names=list(d.x.columns), class_names=["other", "of interest"], filled=True,
                        impurity=False, proportion=True, fontsize=7, ax=ax, max_depth=4)
         ax.set_title(label("CART tree (first 4 levels)", "CART 分类树(前4层)"), fontsize=10)
+        note = "samples: share of all design points in the node; value: [share other, share of interest]; blue: mostly " \
+               "of interest"
+        if cjk_font():
+            note += "\nsamples：节点内设计点比例；value：[其他, 关注情形] 比例；蓝色：关注情形居多"
+        ax.text(0.5, -0.02, note, transform=ax.transAxes, ha="center", va="top", fontsize=8)
         files.append(_save(fig, out / "cart_tree.png"))
     b = d.box
     if len(b):
-        fig, ax = plt.subplots(figsize=(7, 0.6 * len(b) + 1.6))
+        fig, ax = plt.subplots(figsize=(7, 0.6 * len(b) + 1.9))
+        doubtful = False
         for i, r in enumerate(b.itertuples(index=False)):
             lo, hi = r.declared_low, r.declared_high
             span = (hi - lo) or 1.0
             ax.barh(i, 1.0, left=0, color="#eeeeee", edgecolor="#999999")
-            ax.barh(i, (r.max - r.min) / span, left=(r.min - lo) / span, color="#4c72b0", alpha=0.8)
-            qp = [f"qp({w}) {v:.2g}" for w, v in (("min", r.qp_min), ("max", r.qp_max)) if not np.isnan(v)]
-            ax.text(1.02, i, f"[{_fmt(r.min)}, {_fmt(r.max)}]  {', '.join(qp)}", va="center", fontsize=8)
+            # a limit whose quasi-p value exceeds 0.05 is likely chance: that side is drawn hatched
+            weak_lo = bool(r.restricts_min and r.qp_min > 0.05)
+            weak_hi = bool(r.restricts_max and r.qp_max > 0.05)
+            doubtful |= weak_lo or weak_hi
+            kept = (r.max - r.min) / span
+            ax.barh(i, kept, left=(r.min - lo) / span, color="#4c72b0", alpha=0.85)
+            for weak, x0 in ((weak_lo, 0.0), (weak_hi, (r.max - lo) / span)):
+                if weak:  # the part cut off by a doubtful limit: hatched, not plain grey
+                    width = (r.min - lo) / span if x0 == 0.0 else 1.0 - x0
+                    ax.barh(i, width, left=x0, color="none", edgecolor="#d62728", hatch="///", lw=0)
+            qp = [f"qp({w}) {v:.2g}{' ?' if v > 0.05 else ''}" for w, v in (("min", r.qp_min), ("max", r.qp_max))
+                  if not np.isnan(v)]
+            ax.text(1.02, i, f"[{_fmt(r.min)}, {_fmt(r.max)}] of {_fmt(lo)}–{_fmt(hi)}\n{', '.join(qp)}", va="center",
+                    fontsize=8)
         ax.set_yticks(range(len(b)), [label(*_plabel(n)) for n in b["parameter"]])
         ax.set_xlim(0, 1)
         ax.set_xticks([0, 0.5, 1], [label("low", "下限"), "", label("high", "上限")])
-        ax.set_xlabel(label("position within the declared range (observed range if undeclared)", "在声明范围内的位置"))
+        note = label("position within the declared range (observed range if undeclared)", "在声明范围内的位置")
+        if doubtful:
+            note += "\n" + label("hatched: cut off by a doubtful limit (quasi-p > 0.05, likely chance)",
+                                 "斜线：存疑界限(拟p值>0.05)")
+        ax.set_xlabel(note)
         st = d.box_stats
         ax.set_title(label(f"Box: coverage {st['coverage']:.0%}, density {st['density']:.0%}, mass {st['mass']:.0%}",
-                           f"盒子：覆盖率{st['coverage']:.0%}，密度{st['density']:.0%}"), fontsize=10)
+                           f"盒子：覆盖率{st['coverage']:.0%}，密度{st['density']:.0%}，质量{st['mass']:.0%}"),
+                     fontsize=10)
         ax.invert_yaxis()
         files.append(_save(fig, out / "box_limits.png"))
     return files

@@ -98,3 +98,24 @@ def test_not_a_store(tmp_path, capsys):
     assert "not an experiment folder" in capsys.readouterr().err
     with pytest.raises(InputError):
         parse_threshold("p100", "above")
+
+
+def test_cart_is_seeded_when_splits_tie(store):
+    # a copy of x1 splits exactly as well as x1: EMA's unseeded tree picks either at random
+    x, y, _ = design_table(store, "harm")
+    x = x.assign(x1_copy=x["x1"])
+    boxes = {tuple(discover(x, y, "harm", parse_threshold("5", "above"), "cart", seed=4).box["parameter"])
+             for _ in range(6)}
+    assert len(boxes) == 1, boxes
+
+
+def test_inputs_follow_the_ema_order_then_the_declaration():
+    from experiments.discover import column_order
+
+    manifest = {"ema": {"models": {"m": {"uncertainties": ["optimism", "formality"], "levers": ["training_rate"]}}}}
+    cols = ["training_rate", "zeta", "fine_level", "formality", "optimism", "alpha"]
+    assert column_order(cols, manifest) == ["optimism", "formality", "training_rate", "fine_level", "alpha", "zeta"]
+    from sim import params as P
+
+    declared = [p.name for p in P.PARAMETERS][:4]
+    assert column_order(sorted(declared), {}) == declared
