@@ -412,12 +412,19 @@ def _label_of(name: str) -> tuple[str, str]:
     return en, zh
 
 
+def _num(v: float) -> str:
+    """3 significant digits, thousands separated from 1,000 up (16,557 rather than 1.66e+04)."""
+    v = float(v)
+    return f"{v:,.0f}" if abs(v) >= 1000 else f"{v:.3g}"
+
+
 def parallel_figure(result: dict, spec: RobustSpec, path: Path) -> Path:
     """Parallel coordinates of the non-dominated policies: objectives then levers, each axis
-    scaled to its range (printed at both ends); the reference policy dashed."""
+    scaled to its range (printed at both ends). Objective axes are turned so that down is
+    always better (a higher-is-better objective is drawn upside down); the reference policy dashed."""
     import matplotlib.pyplot as plt
 
-    from sim.figures import _save, label, setup_fonts
+    from sim.figures import _save, cjk_font, label, setup_fonts
 
     setup_fonts()
     table, ref = result["pareto"], result["reference"]
@@ -430,31 +437,45 @@ def parallel_figure(result: dict, spec: RobustSpec, path: Path) -> Path:
         if a in spec.levers:
             lo[a], hi[a] = spec.levers[a]
     span = (hi - lo).replace(0, 1.0)
-    fig, ax = plt.subplots(figsize=(max(7, 1.3 * len(axes)), 5))
+    flipped = {f"{n}_{stat}" for n, k in spec.objectives.items() if k > 0}  # down = better on every objective
+
+    def y(a: str, v: float) -> float:
+        z = float((v - lo[a]) / span[a])
+        return 1.0 - z if a in flipped else z
+
+    fig, ax = plt.subplots(figsize=(max(7, 1.5 * len(axes)), 5))
     cmap = plt.get_cmap("viridis")
     first = axes[0]
     for _, r in table.iterrows():
-        z = float((r[first] - lo[first]) / span[first])
-        ax.plot(range(len(axes)), [(r[a] - lo[a]) / span[a] for a in axes], color=cmap(z), alpha=0.8, lw=1.4)
-    ax.plot(range(len(axes)), [(ref[a].iloc[0] - lo[a]) / span[a] for a in axes], color="black", ls="--", lw=2,
+        ax.plot(range(len(axes)), [y(a, r[a]) for a in axes], color=cmap(0.85 * y(first, r[first])), alpha=0.85,
+                lw=1.4)
+    ax.plot(range(len(axes)), [y(a, ref[a].iloc[0]) for a in axes], color="black", ls="--", lw=2,
             label=label("reference (the scenario's levers)", "参照(情景现有政策)"))
     ticks = []
     for n in names:
         en, zh = _label_of(n)
-        suffix = f" ({stat})" if n in spec.objectives else ""
-        ticks.append(label(en + suffix, zh))
-    ax.set_xticks(range(len(axes)), ticks, rotation=30, ha="right", fontsize=8)
+        if n in spec.objectives:
+            en = f"{en} ({stat}), better ↓"
+            zh = f"{zh}(越往下越好)" if zh else ""
+        ticks.append(f"{en}\n{zh}" if zh and cjk_font() else en)
+    ax.set_xticks(range(len(axes)), ticks, rotation=25, ha="right", fontsize=8)
     for i, a in enumerate(axes):
         ax.axvline(i, color="#aaaaaa", lw=0.8)
-        ax.text(i, 1.03, f"{hi[a]:.3g}", ha="center", fontsize=7)
-        ax.text(i, -0.06, f"{lo[a]:.3g}", ha="center", fontsize=7, va="top")
+        top, bottom = (lo[a], hi[a]) if a in flipped else (hi[a], lo[a])
+        ax.text(i, 1.03, _num(top), ha="center", fontsize=7)
+        ax.text(i, -0.04, _num(bottom), ha="center", fontsize=7, va="top")
     ax.set_ylim(-0.1, 1.1)
     ax.set_yticks([])
     n_obj = len(spec.objectives)
     ax.axvspan(-0.3, n_obj - 0.5, color="#f3f3f3", zorder=0)
-    ax.set_title(label(f"{len(table)} non-dominated policies (objectives shaded, then levers; colour = first "
-                       "objective)", "非支配政策(阴影为目标，其后为政策杠杆)"), fontsize=10)
-    ax.legend(loc="upper left", bbox_to_anchor=(0.0, -0.25), fontsize=8, frameon=False)  # below: never over an axis
+    n = len(table)
+    title = f"{n} non-dominated {'policy' if n == 1 else 'policies'}: objectives (shaded), then levers; " \
+            "colour follows the first objective"
+    if cjk_font():
+        title += f"\n{n} 个非支配政策：阴影为目标，其后为政策杠杆；颜色随第一个目标"
+    ax.set_title(title, fontsize=10, pad=26)
+    # above the axes, under the title: never over an axis or a tick label
+    ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), fontsize=8, frameon=False, borderaxespad=0.2)
     return _save(fig, path)
 
 
@@ -480,7 +501,7 @@ def report_text(result: dict, spec: RobustSpec, files: list[Path]) -> str:
     lines.append("| | " + " | ".join(cols) + " |")
     lines.append("|---|" + "---:|" * len(cols))
     for name, frame in (("reference 参照", ref), *((f"policy {i}", table.iloc[[i]]) for i in range(len(table)))):
-        lines.append(f"| {name} | " + " | ".join(f"{float(frame[c].iloc[0]):.4g}" for c in cols) + " |")
+        lines.append(f"| {name} | " + " | ".join(_num(frame[c].iloc[0]) for c in cols) + " |")
     lines += ["", "Each objective's 10th–90th percentile over the states is in `pareto.csv` (`*_p10`, `*_p90`). "
               "各目标在不同情景下的10%–90%分位数见 pareto.csv。", "", "## Figures 图", ""]
     lines += [f"![{f.stem}]({f.name})" for f in files]
