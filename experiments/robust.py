@@ -395,6 +395,10 @@ def run_robust(spec: RobustSpec, out: Path, *, workers=None, scheduler=None, qui
         random.setstate(state)
     if constraints and len(table):
         table = table[table["within_budget"]].reset_index(drop=True)
+    if len(table):  # along the front: by the first objective, best first
+        first, kind = next(iter(spec.objectives.items()))
+        table = table.sort_values(f"{first}_{spec.raw.statistic}", ascending=kind < 0, kind="stable")
+        table = table.reset_index(drop=True)
     return {"pareto": table, "reference": ref, "convergence": convergence, "epsilons": eps, "runs_done": runs,
             "runs_reused": skipped, "states": pd.DataFrame([dict(s) for s in sows]), "model": model}
 
@@ -412,7 +416,7 @@ def _label_of(name: str) -> tuple[str, str]:
     return en, zh
 
 
-def _num(v: float) -> str:
+def fmt_num(v: float) -> str:
     """3 significant digits, thousands separated from 1,000 up (16,557 rather than 1.66e+04)."""
     v = float(v)
     return f"{v:,.0f}" if abs(v) >= 1000 else f"{v:.3g}"
@@ -462,8 +466,8 @@ def parallel_figure(result: dict, spec: RobustSpec, path: Path) -> Path:
     for i, a in enumerate(axes):
         ax.axvline(i, color="#aaaaaa", lw=0.8)
         top, bottom = (lo[a], hi[a]) if a in flipped else (hi[a], lo[a])
-        ax.text(i, 1.03, _num(top), ha="center", fontsize=7)
-        ax.text(i, -0.04, _num(bottom), ha="center", fontsize=7, va="top")
+        ax.text(i, 1.03, fmt_num(top), ha="center", fontsize=7)
+        ax.text(i, -0.04, fmt_num(bottom), ha="center", fontsize=7, va="top")
     ax.set_ylim(-0.1, 1.1)
     ax.set_yticks([])
     n_obj = len(spec.objectives)
@@ -501,7 +505,7 @@ def report_text(result: dict, spec: RobustSpec, files: list[Path]) -> str:
     lines.append("| | " + " | ".join(cols) + " |")
     lines.append("|---|" + "---:|" * len(cols))
     for name, frame in (("reference 参照", ref), *((f"policy {i}", table.iloc[[i]]) for i in range(len(table)))):
-        lines.append(f"| {name} | " + " | ".join(_num(frame[c].iloc[0]) for c in cols) + " |")
+        lines.append(f"| {name} | " + " | ".join(fmt_num(frame[c].iloc[0]) for c in cols) + " |")
     lines += ["", "Each objective's 10th–90th percentile over the states is in `pareto.csv` (`*_p10`, `*_p90`). "
               "各目标在不同情景下的10%–90%分位数见 pareto.csv。", "", "## Figures 图", ""]
     lines += [f"![{f.stem}]({f.name})" for f in files]

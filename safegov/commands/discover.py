@@ -37,7 +37,8 @@ def register(sub) -> None:
                    help="PRIM: choose the box with the highest coverage among those this dense (default 0.8)")
     p.add_argument("--mass-min", type=_share, default=0.05, help="smallest box, as a share of the points (default 0.05)")
     p.add_argument("--peel-alpha", type=_share, default=0.05, help="PRIM: share peeled per step (default 0.05)")
-    p.add_argument("--seed", type=int_in(0, 2**31 - 1, "a seed"), default=0, help="seed of the feature scoring and of the CART tree (default 0)")
+    p.add_argument("--seed", type=int_in(0, 2**31 - 1, "a seed"), default=0,
+                   help="seed of the feature scoring and of the CART tree (default 0)")
     p.add_argument("--out", type=Path, default=None, help="output folder (default STORE/discover-<outcome>-<method>/)")
     p.set_defaults(func=main)
 
