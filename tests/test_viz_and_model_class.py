@@ -81,3 +81,34 @@ def test_solaraviz_accepts_the_levers_as_model_parameters():
     with pytest.raises(InputError, match="optimism: not a declared policy lever"):
         VizSafetyModel("tiny", optimism=0.5)
     assert page("tiny", levers=["fine_level"]) is not None
+
+
+def test_sliders_show_the_scenario_values_exactly():
+    pytest.importorskip("solara")
+    from mesa.visualization import solara_viz
+
+    from sim.viz import model_params
+
+    for scenario in ("tiny", "rule_of_law"):
+        for name, s in model_params(scenario).items():
+            if isinstance(s, solara_viz.Slider):
+                for v in (s.value, s.max):  # on the slider's grid from its minimum: Reset keeps the value
+                    k = (v - s.min) / s.step
+                    assert abs(k - round(k)) < 1e-6, (scenario, name, v, s.step)
+                assert 50 <= (s.max - s.min) / s.step <= 500 or s.step == 1, (name, s.step)
+
+
+def test_page_uses_a_fixed_grid_under_vue3():
+    pytest.importorskip("solara")
+    import ipyvue
+    from mesa.visualization import solara_viz
+
+    import solara
+
+    from sim.viz import _SolaraWithFixedGrid, page, use_fixed_grid
+
+    assert page("tiny", levers=["fine_level"]) is not None
+    vue3 = int(ipyvue.__version__.split(".")[0]) >= 3
+    assert use_fixed_grid() == vue3
+    assert isinstance(solara_viz.solara, _SolaraWithFixedGrid) == vue3  # Mesa's module sees the fixed grid
+    assert solara_viz.solara.Column is solara.Column and solara.GridDraggable is not None  # Solara itself untouched

@@ -5,6 +5,10 @@ Solara's page loads its front end (Vuetify app, RequireJS, Font Awesome) through
 public CDN. Machines here reach package registries only, so ``ensure_assets`` fills the cache
 with the exact npm packages Solara's page template names, using the ordinary ``npm pack``
 client, before the server starts. Nothing is fetched when the files are there already.
+
+Mesa's SolaraViz page (docs/viz.md) also needs the grid layout that Solara's ``GridDraggable``
+widget imports from the CDN: ``ensure_assets(extra=viz_assets())``, or from a shell
+``python -m safegov.dashboard.assets --viz``.
 """
 
 from __future__ import annotations
@@ -18,6 +22,8 @@ import tempfile
 from pathlib import Path
 
 PATTERN = re.compile(r"\{\{\s*cdn\s*\}\}/((?:@[\w.-]+/)?[\w.-]+)@(\d[\w.-]*)/")
+#: How a Solara widget (a .vue file) names a CDN package: ``${this.getCdn()}/pkg@1.2.3/...``.
+WIDGET_PATTERN = re.compile(r"getCdn\(\)\}/((?:@[\w.-]+/)?[\w.-]+)@(\d[\w.-]*)/")
 
 
 def cache_dir() -> Path:
@@ -53,14 +59,33 @@ def _needed() -> list[tuple[str, str]]:
     return out
 
 
-def missing() -> list[tuple[str, str]]:
+def widget_assets(widget: str) -> list[tuple[str, str]]:
+    """(package, version) pairs a Solara widget (``solara/widgets/vue/<widget>.vue``) imports from
+    the CDN; the Vuetify-3 variant (``<widget>_v3.vue``) when ipyvuetify 3 is installed."""
+    import ipyvuetify
+    import solara
+
+    folder = Path(solara.__file__).parent / "widgets" / "vue"
+    v3 = int(ipyvuetify.__version__.split(".")[0]) >= 3
+    path = folder / f"{widget}_v3.vue" if v3 and (folder / f"{widget}_v3.vue").exists() else folder / f"{widget}.vue"
+    return list(dict.fromkeys(WIDGET_PATTERN.findall(path.read_text(encoding="utf-8"))))
+
+
+def viz_assets() -> list[tuple[str, str]]:
+    """What Mesa's SolaraViz page needs beyond the page template: the draggable grid layout."""
+    return widget_assets("gridlayout")
+
+
+def missing(extra: list[tuple[str, str]] | tuple = ()) -> list[tuple[str, str]]:
     base = cache_dir()
-    return [(n, v) for n, v in _needed() if not (base / f"{n}@{v}" / "package.json").exists()]
+    wanted_now = list(dict.fromkeys([*_needed(), *extra]))
+    return [(n, v) for n, v in wanted_now if not (base / f"{n}@{v}" / "package.json").exists()]
 
 
-def ensure_assets(quiet: bool = False) -> list[str]:
-    """Install missing packages into Solara's cache with ``npm pack``. Returns what was installed."""
-    todo = missing()
+def ensure_assets(quiet: bool = False, extra: list[tuple[str, str]] | tuple = ()) -> list[str]:
+    """Install missing packages into Solara's cache with ``npm pack``. Returns what was installed.
+    ``extra``: more (package, version) pairs, e.g. ``viz_assets()`` for Mesa's SolaraViz page."""
+    todo = missing(extra)
     if not todo:
         return []
     npm = shutil.which("npm")
@@ -91,3 +116,8 @@ def ensure_assets(quiet: bool = False) -> list[str]:
             shutil.move(str(staging / "package"), str(target))
             done.append(f"{name}@{ver}")
     return done
+
+
+if __name__ == "__main__":  # python -m safegov.dashboard.assets [--viz]
+    installed = ensure_assets(extra=viz_assets() if "--viz" in sys.argv[1:] else ())
+    print("installed " + ", ".join(installed) if installed else f"all assets present in {cache_dir()}")
