@@ -101,9 +101,8 @@ def test_sliders_show_the_scenario_values_exactly():
 def test_page_uses_a_fixed_grid_under_vue3():
     pytest.importorskip("solara")
     import ipyvue
-    from mesa.visualization import solara_viz
-
     import solara
+    from mesa.visualization import solara_viz
 
     from sim.viz import _SolaraWithFixedGrid, page, use_fixed_grid
 
