@@ -61,10 +61,9 @@ def test_slider_on_its_grid_and_reset_redraws_keeping_the_value(page):
     for _ in range(10):
         thumb.press("ArrowRight")
     assert float(thumb.get_attribute("aria-valuenow")) == pytest.approx(1.1)
-    before = page.locator("img").first.get_attribute("src")
+    before = V.first_plot(page)
     page.get_by_role("button", name="RESET").click()
-    page.wait_for_function("(s) => document.querySelector('img').getAttribute('src') !== s", arg=before,
-                           timeout=60_000)
+    V.wait_redrawn(page, before)
     assert float(thumb.get_attribute("aria-valuenow")) == pytest.approx(1.1)
     V.viz_steps(page, 2)
     assert not page.errors

@@ -50,13 +50,24 @@ def open_viz_page(browser, url: str, width: int = 1500, height: int = 1300):
     return page
 
 
+#: True once the first plot (Deaths) shows another image than ``s`` (plots vanish while Reset redraws).
+FIRST_PLOT_CHANGED = "(s) => { const i = document.querySelector('img'); return i !== null && i.getAttribute('src') !== s }"
+
+
+def first_plot(page) -> str:
+    return page.locator("img").first.get_attribute("src")
+
+
+def wait_redrawn(page, before: str, timeout: float = 60_000) -> None:
+    page.wait_for_function(FIRST_PLOT_CHANGED, arg=before, timeout=timeout)
+
+
 def viz_steps(page, steps: int, timeout: float = 60_000) -> None:
     """Press STEP ``steps`` times, each once the plots have redrawn (the Deaths plot's image changes)."""
     for _ in range(steps):
-        before = page.locator("img").first.get_attribute("src")
+        before = first_plot(page)
         page.get_by_role("button", name="STEP").click()
-        page.wait_for_function("(s) => document.querySelector('img').getAttribute('src') !== s", arg=before,
-                               timeout=timeout)
+        wait_redrawn(page, before, timeout)
 
 
 def viz_screenshot(out: Path = ROOT / "docs" / "viz.png", steps: int = 12) -> Path:
