@@ -136,6 +136,7 @@ class _Labels:
 
     def __call__(self, ax) -> None:
         ax.set_title(self.title, fontsize=10)
+        ax.set_ylim(bottom=0)  # counts, shares and hazards are never negative (a flat zero stays at the bottom)
         ax.set_ylabel(self.unit)  # Mesa labels the x axis "Step": one step is one month
 
 
