@@ -44,7 +44,7 @@ class Threshold:
         return float(np.nanpercentile(y, self.value)) if self.percentile else self.value
 
     def describe(self, y: np.ndarray) -> str:
-        where = f"the {self.value:g}th percentile, {self.cut(y):.4g}" if self.percentile else f"{self.value:g}"
+        where = f"the {self.value:g}th percentile, {_fmt(self.cut(y))}" if self.percentile else f"{self.value:g}"
         return f"{self.side} {where}"
 
 
