@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -29,6 +29,8 @@ from sim import params as P
 from sim.errors import InputError
 
 DEFAULT_MIN_DENSITY = 0.8
+#: Below these a box is mostly chance: the report and the command say so.
+MIN_POINTS, MIN_CASES = 100, 10
 META = ("run_id", "design_point", "label", "replicate", "seed")
 
 
@@ -185,6 +187,7 @@ class Discovery:
     box_stats: dict | None = None
     leaves: pd.DataFrame | None = None       # CART: one row per leaf with its statistics
     cart: object | None = None
+    warnings: list[str] = field(default_factory=list)  # said in the report and by the command
 
 
 def _bounds(name: str, x: pd.Series) -> tuple[float, float]:
@@ -248,6 +251,10 @@ def discover(x: pd.DataFrame, y: pd.Series, outcome: str, threshold: Threshold, 
     xf = x.reset_index(drop=True).astype(float)  # EMA 3.0 + pandas 3: integer columns break PRIM's pasting
     d = Discovery(outcome, method, threshold.describe(yv), cut, len(yv), n_int, x, y, interest,
                   feature_scores(xf, interest, seed))
+    if n_int < MIN_CASES or len(yv) < MIN_POINTS:
+        d.warnings.append(f"only {n_int} cases of interest among {len(yv)} design points: boxes and scores this small "
+                          f"are mostly chance (aim for {MIN_POINTS} or more points and {MIN_CASES} or more cases); "
+                          f"{len(yv)} 个设计点中仅 {n_int} 个关注情形，所得盒子与重要性多为偶然")
     if method == "prim":
         p = prim.Prim(xf, interest, peel_alpha=peel_alpha, mass_min=mass_min)
         box = p.find_box()
@@ -335,7 +342,9 @@ def rule_text(box: pd.DataFrame, lang: str = "en") -> str:
             doubtful.append(f"{name} ≥ {_fmt(r.min)} (qp {r.qp_min:.2g})")
         if r.restricts_max and r.qp_max > 0.05:
             doubtful.append(f"{name} ≤ {_fmt(r.max)} (qp {r.qp_max:.2g})")
-    text = (" and " if lang == "en" else " 且 ").join(parts) or ("(no restriction)" if lang == "en" else "(无限制)")
+    none = "(no limit that is not likely chance)" if doubtful else "(no restriction)"
+    text = (" and " if lang == "en" else " 且 ").join(parts) or (none if lang == "en" else "(无可信界限)" if doubtful
+                                                                else "(无限制)")
     if doubtful:
         text += ("; doubtful (quasi-p > 0.05): " if lang == "en" else "；存疑(拟p值>0.05)：") + ", ".join(doubtful)
     return text
@@ -444,6 +453,7 @@ def report(d: Discovery, info: dict, files: list[Path]) -> str:
              f"{d.threshold}" + (f" ({unit})." if unit else "."), "",
              f"{d.n_points} 个设计点中有 {d.n_interest} 个({d.n_interest / d.n_points:.0%})的{zh or d.outcome}"
              f"{'高于' if d.threshold.startswith('above') else '低于'} {_fmt(d.cut)}。", "",
+             *(f"**Warning 注意:** {w}.\n" for w in d.warnings),
              f"## {'PRIM box' if d.method == 'prim' else 'CART leaf'} {'PRIM 盒子' if d.method == 'prim' else 'CART 叶节点'}",
              "", f"**{rule_text(d.box)}**", "", f"**{rule_text(d.box, 'zh')}**", "",
              f"Coverage 覆盖率 {st['coverage']:.0%} (share of the cases of interest inside), density 密度 "
@@ -502,7 +512,8 @@ def write(d: Discovery, info: dict, out: Path, params: dict) -> list[Path]:
 
     versions["ema_workbench"] = metadata.version("ema_workbench")
     manifest = {"kind": "discover", **info, "outcome": d.outcome, "method": d.method, "threshold": d.threshold,
-                "cut": d.cut, "cases_of_interest": d.n_interest, "box": d.box_stats, "parameters": params,
+                "cut": d.cut, "cases_of_interest": d.n_interest, "box": d.box_stats, "warnings": d.warnings,
+                "parameters": params,
                 "versions": versions}
     write_json(out / "discover.json", manifest)
     written.append(out / "discover.json")

@@ -49,6 +49,9 @@ def test_prim_finds_the_known_box(store):
         assert box.loc["x2", "qp_max"] > 0.05
     assert d.box_stats["coverage"] >= 0.9 and d.box_stats["density"] >= 0.9
     assert list(d.scores["parameter"][:2]) in (["x1", "x2"], ["x2", "x1"])
+    assert not d.warnings  # 400 points, about 48 cases of interest
+    small = discover(x.iloc[:40], y.iloc[:40], "harm", parse_threshold("5", "above"), "prim")
+    assert small.warnings and "cases of interest among 40 design points" in small.warnings[0]
     assert d.trajectory["coverage"].iloc[0] == 1.0 and d.trajectory["density"].is_monotonic_increasing
 
 

@@ -64,6 +64,8 @@ def main(args) -> int:
 
     st = d.box_stats
     print(f"cases of interest: {d.n_interest} of {d.n_points} design points with {args.outcome} {d.threshold}")
+    for w in d.warnings:
+        print(f"warning: {w}")
     print(f"{'PRIM box' if args.method == 'prim' else 'CART leaf'}: {rule_text(d.box)}")
     print(f"  coverage {st['coverage']:.0%}, density {st['density']:.0%}, mass {st['mass']:.0%}")
     for r in d.box.itertuples(index=False):
