@@ -218,10 +218,11 @@ def _limits_table(lims: pd.DataFrame, x: pd.DataFrame, qp: dict | None) -> pd.Da
         q = (qp or {}).get(name, [np.nan, np.nan])
         rows.append({"parameter": name, "min": lo, "max": hi, "restricts_min": restricted_lo,
                      "restricts_max": restricted_hi, "declared_low": low, "declared_high": high,
+                     "observed_min": data_lo, "observed_max": data_hi,
                      "qp_min": float(q[0]) if q[0] is not None and q[0] != -1 else np.nan,
                      "qp_max": float(q[1]) if q[1] is not None and q[1] != -1 else np.nan})
     return pd.DataFrame(rows, columns=["parameter", "min", "max", "restricts_min", "restricts_max", "declared_low",
-                                       "declared_high", "qp_min", "qp_max"])
+                                       "declared_high", "observed_min", "observed_max", "qp_min", "qp_max"])
 
 
 def seeded_tree(c, seed: int) -> None:
@@ -417,10 +418,11 @@ def figures(d: Discovery, out: Path) -> list[Path]:
             doubtful |= weak_lo or weak_hi
             kept = (r.max - r.min) / span
             ax.barh(i, kept, left=(r.min - lo) / span, color="#4c72b0", alpha=0.85)
-            for weak, x0 in ((weak_lo, 0.0), (weak_hi, (r.max - lo) / span)):
-                if weak:  # the part cut off by a doubtful limit: hatched, not plain grey
-                    width = (r.min - lo) / span if x0 == 0.0 else 1.0 - x0
-                    ax.barh(i, width, left=x0, color="none", edgecolor="#d62728", hatch="///", lw=0)
+            # the sampled part cut off by a doubtful limit: hatched, not plain grey
+            for weak, start, end in ((weak_lo, r.observed_min, r.min), (weak_hi, r.max, r.observed_max)):
+                if weak:
+                    ax.barh(i, (end - start) / span, left=(start - lo) / span, color="none", edgecolor="#d62728",
+                            hatch="///", lw=0)
             qp = [f"qp({w}) {v:.2g}{' ?' if v > 0.05 else ''}" for w, v in (("min", r.qp_min), ("max", r.qp_max))
                   if not np.isnan(v)]
             ax.text(1.02, i, f"[{_fmt(r.min)}, {_fmt(r.max)}] of {_fmt(lo)}–{_fmt(hi)}\n{', '.join(qp)}", va="center",
@@ -428,7 +430,8 @@ def figures(d: Discovery, out: Path) -> list[Path]:
         ax.set_yticks(range(len(b)), [label(*_plabel(n)) for n in b["parameter"]])
         ax.set_xlim(0, 1)
         ax.set_xticks([0, 0.5, 1], [label("low", "下限"), "", label("high", "上限")])
-        note = label("position within the declared range (observed range if undeclared)", "在声明范围内的位置")
+        note = label("position within the declared range (observed range if undeclared); blue: inside the box",
+                     "在声明范围内的位置；蓝色：盒内")
         if doubtful:
             note += "\n" + label("hatched: cut off by a doubtful limit (quasi-p > 0.05, likely chance)",
                                  "斜线：存疑界限(拟p值>0.05)")
