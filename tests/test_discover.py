@@ -122,3 +122,16 @@ def test_inputs_follow_the_ema_order_then_the_declaration():
 
     declared = [p.name for p in P.PARAMETERS][:4]
     assert column_order(sorted(declared), {}) == declared
+
+
+def test_figures_draw_doubtful_limits(store, tmp_path):
+    from experiments.discover import figures
+
+    x, y, _ = design_table(store, "harm")
+    rng = np.random.default_rng(0)
+    noise = pd.Series(rng.random(len(y)), index=y.index)  # an outcome no input explains: limits are chance
+    d = discover(x, noise, "harm", parse_threshold("80%", "above"), "prim", min_density=0.5)
+    doubtful = (d.box["restricts_min"] & (d.box["qp_min"] > 0.05)) | (d.box["restricts_max"] & (d.box["qp_max"] > 0.05))
+    assert doubtful.any()
+    names = {p.name for p in figures(d, tmp_path)}
+    assert {"box_limits.png", "peeling_trajectory.png", "feature_scores.png"} <= names
