@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from experiments.reporting.numbers import num
 from experiments.store import Store, _atomic, write_json
 from sim import params as P
 from sim.errors import InputError
@@ -46,7 +47,7 @@ class Threshold:
         return float(np.nanpercentile(y, self.value)) if self.percentile else self.value
 
     def describe(self, y: np.ndarray) -> str:
-        where = f"the {self.value:g}th percentile, {_fmt(self.cut(y))}" if self.percentile else f"{self.value:g}"
+        where = f"the {self.value:g}th percentile, {num(self.cut(y))}" if self.percentile else f"{self.value:g}"
         return f"{self.side} {where}"
 
 
@@ -321,10 +322,6 @@ def _both(name: str, zh: str) -> str:
     return f"{name} ({zh})" if zh else name
 
 
-def _fmt(v: float) -> str:
-    return f"{v:.3g}" if abs(v) < 1000 else f"{v:,.0f}"
-
-
 def rule_text(box: pd.DataFrame, lang: str = "en") -> str:
     """The box as a rule. A limit whose quasi-p value exceeds 0.05 (likely chance) is listed
     apart, as doubtful."""
@@ -334,15 +331,15 @@ def rule_text(box: pd.DataFrame, lang: str = "en") -> str:
         lo = r.restricts_min and not r.qp_min > 0.05
         hi = r.restricts_max and not r.qp_max > 0.05
         if lo and hi:
-            parts.append(f"{_fmt(r.min)} ≤ {name} ≤ {_fmt(r.max)}")
+            parts.append(f"{num(r.min)} ≤ {name} ≤ {num(r.max)}")
         elif lo:
-            parts.append(f"{name} ≥ {_fmt(r.min)}")
+            parts.append(f"{name} ≥ {num(r.min)}")
         elif hi:
-            parts.append(f"{name} ≤ {_fmt(r.max)}")
+            parts.append(f"{name} ≤ {num(r.max)}")
         if r.restricts_min and r.qp_min > 0.05:
-            doubtful.append(f"{name} ≥ {_fmt(r.min)} (qp {r.qp_min:.2g})")
+            doubtful.append(f"{name} ≥ {num(r.min)} (qp {r.qp_min:.2g})")
         if r.restricts_max and r.qp_max > 0.05:
-            doubtful.append(f"{name} ≤ {_fmt(r.max)} (qp {r.qp_max:.2g})")
+            doubtful.append(f"{name} ≤ {num(r.max)} (qp {r.qp_max:.2g})")
     none = "(no limit that is not likely chance)" if doubtful else "(no restriction)"
     text = (" and " if lang == "en" else " 且 ").join(parts) or (none if lang == "en" else "(无可信界限)" if doubtful
                                                                 else "(无限制)")
@@ -355,7 +352,7 @@ def figures(d: Discovery, out: Path) -> list[Path]:
     """Feature scores, the peeling trajectory (PRIM) or the tree (CART), and the box limits."""
     import matplotlib.pyplot as plt
 
-    from sim.figures import _save, cjk_font, label, setup_fonts
+    from sim.figures import cjk_font, label, save_figure, setup_fonts
 
     setup_fonts()
     en, zh, _unit = _olabel(d.outcome)
@@ -366,10 +363,10 @@ def figures(d: Discovery, out: Path) -> list[Path]:
     ax.barh([label(*_plabel(n)) for n in s["parameter"]], s["score"], color="#4c72b0")
     ax.set_xlabel(label("Feature score (extra trees, share of importance)", "特征重要性(极端随机树)"))
     ax.set_title(f"What separates the cases of interest: {en.lower()} {d.threshold}"
-                 + (f"\n区分关注情形的因素：{zh}{'高于' if d.threshold.startswith('above') else '低于'} {_fmt(d.cut)}"
+                 + (f"\n区分关注情形的因素：{zh}{'高于' if d.threshold.startswith('above') else '低于'} {num(d.cut)}"
                     if cjk_font() else ""), fontsize=10)
     ax.set_xlim(0, max(0.05, float(d.scores["score"].max()) * 1.15))
-    files.append(_save(fig, out / "feature_scores.png"))
+    files.append(save_figure(fig, out / "feature_scores.png"))
     if d.trajectory is not None:
         t = d.trajectory
         fig, ax = plt.subplots(figsize=(6.5, 5))
@@ -390,7 +387,7 @@ def figures(d: Discovery, out: Path) -> list[Path]:
         cb = fig.colorbar(sc, ax=ax, label=label("restricted dimensions", "受限维数"), ticks=range(top + 1))
         cb.ax.set_yticklabels([str(i) for i in range(top + 1)])
         ax.legend(loc="lower left", fontsize=8)
-        files.append(_save(fig, out / "peeling_trajectory.png"))
+        files.append(save_figure(fig, out / "peeling_trajectory.png"))
     if d.cart is not None:
         from sklearn import tree
 
@@ -403,7 +400,7 @@ def figures(d: Discovery, out: Path) -> list[Path]:
         if cjk_font():
             note += "\nsamples：节点内设计点比例；value：[其他, 关注情形] 比例；蓝色：关注情形居多"
         ax.text(0.5, -0.02, note, transform=ax.transAxes, ha="center", va="top", fontsize=8)
-        files.append(_save(fig, out / "cart_tree.png"))
+        files.append(save_figure(fig, out / "cart_tree.png"))
     b = d.box
     if len(b):
         fig, ax = plt.subplots(figsize=(7, 0.6 * len(b) + 1.9))
@@ -425,7 +422,7 @@ def figures(d: Discovery, out: Path) -> list[Path]:
                             hatch="///", lw=0)
             qp = [f"qp({w}) {v:.2g}{' ?' if v > 0.05 else ''}" for w, v in (("min", r.qp_min), ("max", r.qp_max))
                   if not np.isnan(v)]
-            ax.text(1.02, i, f"[{_fmt(r.min)}, {_fmt(r.max)}] of {_fmt(lo)}–{_fmt(hi)}\n{', '.join(qp)}", va="center",
+            ax.text(1.02, i, f"[{num(r.min)}, {num(r.max)}] of {num(lo)}–{num(hi)}\n{', '.join(qp)}", va="center",
                     fontsize=8)
         ax.set_yticks(range(len(b)), [label(*_plabel(n)) for n in b["parameter"]])
         ax.set_xlim(0, 1)
@@ -441,7 +438,7 @@ def figures(d: Discovery, out: Path) -> list[Path]:
                            f"盒子：覆盖率{st['coverage']:.0%}，密度{st['density']:.0%}，质量{st['mass']:.0%}"),
                      fontsize=10)
         ax.invert_yaxis()
-        files.append(_save(fig, out / "box_limits.png"))
+        files.append(save_figure(fig, out / "box_limits.png"))
     return files
 
 
@@ -455,7 +452,7 @@ def report(d: Discovery, info: dict, files: list[Path]) -> str:
              f"{d.n_interest} of {d.n_points} design points ({d.n_interest / d.n_points:.0%}) have {en.lower()} "
              f"{d.threshold}" + (f" ({unit})." if unit else "."), "",
              f"{d.n_points} 个设计点中有 {d.n_interest} 个({d.n_interest / d.n_points:.0%})的{zh or d.outcome}"
-             f"{'高于' if d.threshold.startswith('above') else '低于'} {_fmt(d.cut)}。", "",
+             f"{'高于' if d.threshold.startswith('above') else '低于'} {num(d.cut)}。", "",
              *(f"**Warning 注意:** {w}.\n" for w in d.warnings),
              f"## {'PRIM box' if d.method == 'prim' else 'CART leaf'} {'PRIM 盒子' if d.method == 'prim' else 'CART 叶节点'}",
              "", f"**{rule_text(d.box)}**", "", f"**{rule_text(d.box, 'zh')}**", "",
@@ -468,8 +465,8 @@ def report(d: Discovery, info: dict, files: list[Path]) -> str:
         for r in d.box.itertuples(index=False):
             _pen, pzh = _plabel(r.parameter)
             q = ["—" if np.isnan(v) else f"{v:.2g}" for v in (r.qp_min, r.qp_max)]
-            lines.append(f"| {_both(r.parameter, pzh)} | {_fmt(r.min)} | {_fmt(r.max)} | {_fmt(r.declared_low)}–"
-                         f"{_fmt(r.declared_high)} | {q[0]} | {q[1]} |")
+            lines.append(f"| {_both(r.parameter, pzh)} | {num(r.min)} | {num(r.max)} | {num(r.declared_low)}–"
+                         f"{num(r.declared_high)} | {q[0]} | {q[1]} |")
         lines += ["", "A quasi-p value is the probability that the restriction on that limit would improve the "
                   "density this much by chance (binomial test, EMA Workbench); above 0.05 the limit is doubtful. "
                   "拟p值大于0.05表示该界限可能是偶然的。", ""]

@@ -24,6 +24,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, ValidationError
 
 from experiments.ema import build_model, evaluate_robust, kind_of, require_ema  # noqa: F401
+from experiments.reporting.numbers import num
 from sim import params as P
 from sim.errors import InputError, read_toml
 
@@ -416,19 +417,13 @@ def _label_of(name: str) -> tuple[str, str]:
     return en, zh
 
 
-def fmt_num(v: float) -> str:
-    """3 significant digits, thousands separated from 1,000 up (16,557 rather than 1.66e+04)."""
-    v = float(v)
-    return f"{v:,.0f}" if abs(v) >= 1000 else f"{v:.3g}"
-
-
 def parallel_figure(result: dict, spec: RobustSpec, path: Path) -> Path:
     """Parallel coordinates of the non-dominated policies: objectives then levers, each axis
     scaled to its range (printed at both ends). Objective axes are turned so that down is
     always better (a higher-is-better objective is drawn upside down); the reference policy dashed."""
     import matplotlib.pyplot as plt
 
-    from sim.figures import _save, cjk_font, label, setup_fonts
+    from sim.figures import cjk_font, label, save_figure, setup_fonts
 
     setup_fonts()
     table, ref = result["pareto"], result["reference"]
@@ -466,8 +461,8 @@ def parallel_figure(result: dict, spec: RobustSpec, path: Path) -> Path:
     for i, a in enumerate(axes):
         ax.axvline(i, color="#aaaaaa", lw=0.8)
         top, bottom = (lo[a], hi[a]) if a in flipped else (hi[a], lo[a])
-        ax.text(i, 1.03, fmt_num(top), ha="center", fontsize=7)
-        ax.text(i, -0.04, fmt_num(bottom), ha="center", fontsize=7, va="top")
+        ax.text(i, 1.03, num(top), ha="center", fontsize=7)
+        ax.text(i, -0.04, num(bottom), ha="center", fontsize=7, va="top")
     ax.set_ylim(-0.1, 1.1)
     ax.set_yticks([])
     n_obj = len(spec.objectives)
@@ -480,7 +475,7 @@ def parallel_figure(result: dict, spec: RobustSpec, path: Path) -> Path:
     ax.set_title(title, fontsize=10, pad=26)
     # above the axes, under the title: never over an axis or a tick label
     ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), fontsize=8, frameon=False, borderaxespad=0.2)
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def report_text(result: dict, spec: RobustSpec, files: list[Path]) -> str:
@@ -505,7 +500,7 @@ def report_text(result: dict, spec: RobustSpec, files: list[Path]) -> str:
     lines.append("| | " + " | ".join(cols) + " |")
     lines.append("|---|" + "---:|" * len(cols))
     for name, frame in (("reference 参照", ref), *((f"policy {i}", table.iloc[[i]]) for i in range(len(table)))):
-        lines.append(f"| {name} | " + " | ".join(fmt_num(frame[c].iloc[0]) for c in cols) + " |")
+        lines.append(f"| {name} | " + " | ".join(num(frame[c].iloc[0]) for c in cols) + " |")
     lines += ["", "Each objective's 10th–90th percentile over the states is in `pareto.csv` (`*_p10`, `*_p90`). "
               "各目标在不同情景下的10%–90%分位数见 pareto.csv。", "", "## Figures 图", ""]
     lines += [f"![{f.stem}]({f.name})" for f in files]

@@ -36,8 +36,8 @@ def main(args) -> int:
     print(f"{len(table)} non-dominated policies ({result['runs_done']} runs, {result['runs_reused']} reused):")
     cols = list(spec.levers) + [f"{n}_{stat}" for n in spec.objectives] + (["cost_per_year"] if spec.raw.budget else [])
     if len(table):
-        from experiments.robust import fmt_num
+        from experiments.reporting.numbers import num
 
-        print(table[cols].to_string(index=False, float_format=fmt_num))
+        print(table[cols].to_string(index=False, float_format=num))
     print(f"wrote {', '.join(f.name for f in files)} to {out}/")
     return 0
