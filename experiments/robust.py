@@ -358,7 +358,7 @@ def _policy_table(model, experiments: pd.DataFrame, outcomes: dict, spec: Robust
     return pd.DataFrame(rows)
 
 
-def run_robust(spec: RobustSpec, out: Path, *, workers=None, scheduler=None, quiet=False) -> dict:
+def run_robust(spec: RobustSpec, out: Path, *, workers=None, scheduler=None, chunk_size=None, quiet=False) -> dict:
     """Run the search; returns the tables. Everything is written under ``out`` by ``write``."""
     require_ema()
     from ema_workbench import Sample
@@ -370,7 +370,8 @@ def run_robust(spec: RobustSpec, out: Path, *, workers=None, scheduler=None, qui
     out.mkdir(parents=True, exist_ok=True)
     state = random.getstate()  # platypus draws from the global random module: restore it afterwards
     try:
-        with SafegovEvaluator(model, out / "store", workers=workers, scheduler=scheduler, quiet=quiet) as ev:
+        with SafegovEvaluator(model, out / "store", workers=workers, scheduler=scheduler, chunk_size=chunk_size,
+                              quiet=quiet) as ev:
             reference = Sample("reference", **{p.name: p.default for p in model.levers if p.default is not None})
             exp, res = ev.perform_experiments(sows, [reference], log_progress=True)
             ref = _policy_table(model, exp, res, spec)

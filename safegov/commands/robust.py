@@ -29,7 +29,8 @@ def main(args) -> int:
     require_ema()
     spec = load_spec(args.spec)  # one-line InputError before anything is written
     out = args.out or Path("outputs") / f"robust-{args.spec.stem}"
-    result = run_robust(spec, out, workers=args.workers, scheduler=args.scheduler, quiet=args.quiet)
+    result = run_robust(spec, out, workers=args.workers, scheduler=args.scheduler, chunk_size=args.chunk_size,
+                        quiet=args.quiet)
     files = write(result, spec, out)
     table, stat = result["pareto"], spec.raw.statistic
     print(f"uncertainty: {spec.raw.scenarios} states from the {spec.uncertainty_source()}")
