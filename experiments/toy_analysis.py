@@ -32,7 +32,7 @@ def pareto(params: dict, seed: int, replicate: int) -> dict[str, float]:
     """Two objectives to minimise with a known Pareto front, under an uncertain ``shock``.
 
     Levers: ``effort`` in [0, 1], ``waste`` in [0, 1]; uncertainty: ``shock`` in [0, 1].
-    ``loss = (1 - effort)**2 + shock + noise``, ``cost = PARETO_COST * (effort + waste) / 100 + shock / 2``,
+    ``loss = (1 - effort)**2 + shock + noise``, ``cost = effort + waste + shock / 2``,
     ``cost_10k_cny = PARETO_COST * (effort + waste)`` per year. The noise is common to every policy
     of a replicate (common random numbers). Averaged over shocks the front is every
     ``effort`` in [0, 1] with ``waste = 0``: mean loss = (1 - effort)**2 + c1, mean cost = effort + c2.

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import sim
-from sim.errors import InputError
+from sim.errors import InputError, ScenarioError
 from sim.evaluate import clean_params, prepare, resolve_scenario
 from sim.evaluate import run as run_once
 from sim.scale import population_share, real_enterprises, rescaled
@@ -105,3 +105,13 @@ def test_series_accessor_adds_up_to_the_scalar_outcome():
         sim.series(result, "death")
     with pytest.raises(InputError, match="city: expected 'all' or one of"):
         sim.series(result, "deaths", city="Paris")
+
+
+def test_with_overrides_takes_numpy_scalars():
+    # the report: "expected a whole number between 6 and 36, got np.int64(28)"
+    tiny = load_scenario(SCENARIO_DIR / "tiny.toml")
+    sc = tiny.with_overrides({"blacklist_months": np.int64(28), "fine_level": np.float64(2.0)}, agents=np.int64(300))
+    assert sc.levers["blacklist_months"] == 28
+    assert sc.setup.agents == 300
+    with pytest.raises(ScenarioError, match="blacklist_months: expected a whole number"):
+        tiny.with_overrides({"blacklist_months": 28.5})
