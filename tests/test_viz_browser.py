@@ -54,16 +54,20 @@ def test_plots_and_one_slider_per_lever(page):
 
 
 def test_slider_on_its_grid_and_reset_redraws_keeping_the_value(page):
+    from sim.viz import model_params
+
+    declared = model_params("tiny")["fine_level"]  # the page is docs/viz_app.py: page("tiny")
     slider = page.locator(".v-slider", has=page.locator(".v-slider__label", has_text="Fine level")).first
     thumb = slider.locator("[role=slider]")
-    assert thumb.get_attribute("aria-valuenow") == "1"  # the scenario's value, exactly on the slider's grid
+    assert float(thumb.get_attribute("aria-valuenow")) == declared.value  # exactly, on the slider's grid
     thumb.focus()
     for _ in range(10):
         thumb.press("ArrowRight")
-    assert float(thumb.get_attribute("aria-valuenow")) == pytest.approx(1.1)
+    moved = declared.value + 10 * declared.step
+    assert float(thumb.get_attribute("aria-valuenow")) == pytest.approx(moved)
     before = V.first_plot(page)
     page.get_by_role("button", name="RESET").click()
     V.wait_redrawn(page, before)
-    assert float(thumb.get_attribute("aria-valuenow")) == pytest.approx(1.1)
+    assert float(thumb.get_attribute("aria-valuenow")) == pytest.approx(moved)
     V.viz_steps(page, 2)
     assert not page.errors
