@@ -211,8 +211,10 @@ def load_spec(path: str | Path, *, allow_recalled: bool | None = None) -> Calibr
     if spec.reference_enterprises == "none":
         ref = None
     elif spec.reference_enterprises == "auto":
-        base = load_scenario("baseline").setup
-        ref = float(base.agents * base.enterprises_per_agent)
+        from sim.scale import real_enterprises
+        from sim.scenario import SCENARIO_DIR
+
+        ref = real_enterprises(load_scenario(SCENARIO_DIR / "baseline.toml").setup)
     else:
         ref = float(spec.reference_enterprises)
     if spec.holdout_after is not None:

@@ -159,19 +159,34 @@ die_with_parent = _die_with_parent
 
 
 def resolve_callable(path: str):
-    """'package.module:function' -> the function (InputError naming 'model' if it cannot be used)."""
+    """'package.module:function' (or ':Class', a SafetyModel subclass) -> the object (InputError
+    naming 'model' if it cannot be used)."""
     return inputs.resolve_callable(path, "model")
 
 
-def _run_sim(spec: RunSpec, scenario, want_series: bool):
+def model_class(path: str):
+    """The SafetyModel subclass named by ``"package.module:Class"``, or None for "sim" and callables."""
+    if path == "sim":
+        return None
+    from sim.model import SafetyModel
+
+    obj = resolve_callable(path)
+    return obj if isinstance(obj, type) and issubclass(obj, SafetyModel) else None
+
+
+def _run_sim(spec: RunSpec, scenario, want_series: bool, cls=None):
     from experiments.outcomes import scalar_outcomes
-    from sim.run import run_scenario
+    from sim.run import collect, run_scenario
     from sim.scenario import load_scenario
 
     sc = scenario if scenario is not None else load_scenario(spec.scenario)
     if spec.overrides or spec.setup:
         sc = sc.with_overrides(spec.params, **spec.setup_dict)
-    result = run_scenario(sc, seed=int(spec.seed), replicate=int(spec.replicate))
+    if cls is None:
+        result = run_scenario(sc, seed=int(spec.seed), replicate=int(spec.replicate))
+    else:  # an extended model (a SafetyModel subclass): the same tidy outputs
+        result = collect(cls(sc, seed=int(spec.seed), replicate=int(spec.replicate)).run(), int(spec.seed),
+                         int(spec.replicate))
     outcomes = scalar_outcomes(result)
     series = None
     if want_series:
@@ -192,6 +207,9 @@ def run_one(spec: RunSpec, scenario=None, want_series: bool = True) -> tuple[dic
     """Outcomes (and annual series for the sim model) of one spec, in this process."""
     if spec.model == "sim":
         return _run_sim(spec, scenario, want_series)
+    cls = model_class(spec.model)
+    if cls is not None:
+        return _run_sim(spec, scenario, want_series, cls)
     fn = resolve_callable(spec.model)
     out = fn(spec.params, int(spec.seed), int(spec.replicate))
     return {str(k): float(v) for k, v in dict(out).items()}, None
@@ -405,16 +423,16 @@ def _check_specs(specs: list[RunSpec]) -> tuple[dict, dict]:
     from sim.scenario import load_scenario
 
     scenarios: dict = {}
-    checked: set = set()
     by_key: dict = {}
     resolved: dict = {}
+    classes: dict[str, bool] = {}
     for spec in specs:
         if spec.model != "sim":
-            if spec.model not in checked:
-                resolve_callable(spec.model)
-                checked.add(spec.model)
-            resolved[spec.run_id] = dict(spec.params)
-            continue
+            if spec.model not in classes:
+                classes[spec.model] = model_class(spec.model) is not None  # resolves (InputError if it cannot)
+            if not classes[spec.model]:
+                resolved[spec.run_id] = dict(spec.params)
+                continue
         if spec.scenario not in scenarios:
             if not spec.scenario:
                 raise InputError("spec", "scenario", "the sim model needs a scenario file")

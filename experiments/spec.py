@@ -38,6 +38,8 @@ class RunSpec:
             design point (common random numbers).
         model: "sim" (the agent-based model) or "package.module:function"; the function is
             called as ``function(params: dict, seed: int, replicate: int) -> dict[str, float]``.
+            "package.module:Class" names a ``SafetyModel`` subclass: it runs the scenario like
+            "sim" (same tidy outputs, outcomes and series).
         design_point: index of the scenario / design point.
         label: scenario label or design-point label.
     """

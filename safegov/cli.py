@@ -15,7 +15,7 @@ import sys
 from sim.errors import InputError
 
 COMMANDS = ("run", "validate", "levers", "compare", "sweep", "results", "sensitivity", "calibrate", "dashboard", "patterns",
-            "experiment")
+            "experiment", "discover", "robust")
 
 
 class OneLineParser(argparse.ArgumentParser):

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Create .venv with Python 3.12 and install safegov with its test extras.
+# Create .venv with Python 3.12 and install safegov with its test, ema and viz extras.
 # Quiet and idempotent: when .venv was installed from the current pyproject.toml it does nothing
 # (no output, a few milliseconds); otherwise it installs, with pip's output in .venv/setup.log.
 set -euo pipefail
@@ -31,8 +31,8 @@ fi
 LOG=.venv/setup.log
 echo "setup: installing safegov and its dependencies into .venv (pyproject.toml changed or first run; log: $LOG)" >&2
 .venv/bin/python -m pip install -q --upgrade pip >"$LOG" 2>&1 || true
-if ! .venv/bin/python -m pip install -e ".[test]" >>"$LOG" 2>&1; then
-  echo "setup: 'pip install -e .[test]' failed; the end of $LOG:" >&2
+if ! .venv/bin/python -m pip install -e ".[test,ema,viz]" >>"$LOG" 2>&1; then
+  echo "setup: 'pip install -e .[test,ema,viz]' failed; the end of $LOG:" >&2
   tail -n 25 "$LOG" >&2
   exit 1
 fi

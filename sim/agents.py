@@ -46,14 +46,28 @@ class Enterprise(mesa.Agent):
     def county(self) -> str:
         return self.model.jurisdiction.counties[self._get("county")]
 
+    def _set(self, name: str, value) -> None:
+        getattr(self.model.firms, name)[self.slot] = value
+
     @property
     def compliant(self) -> bool:
         return bool(self._get("compliant"))
+
+    @compliant.setter
+    def compliant(self, value: bool) -> None:
+        """Set this firm's compliance decision (until its next monthly decision)."""
+        self._set("compliant", bool(value))
 
     @property
     def hazards(self) -> float:
         """Hidden hazards (事故隐患) [count per firm]."""
         return float(self._get("hazards"))
+
+    @hazards.setter
+    def hazards(self, value: float) -> None:
+        if not value >= 0:
+            raise ValueError(f"hidden hazards must be >= 0, got {value!r}")
+        self._set("hazards", value)
 
     @property
     def blacklisted(self) -> bool:
@@ -67,6 +81,12 @@ class Enterprise(mesa.Agent):
     def tie(self) -> float:
         """Tie strength to its own inspector (人情关系) [0-1]."""
         return float(self._get("tie"))
+
+    @tie.setter
+    def tie(self, value: float) -> None:
+        if not 0 <= value <= 1:
+            raise ValueError(f"tie strength must be in [0, 1], got {value!r}")
+        self._set("tie", value)
 
     @property
     def inspector(self) -> Inspector:

@@ -34,6 +34,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Annotated, Any
 
+import numpy as np
 from pydantic import Field, StrictFloat, StrictInt
 
 from sim import params
@@ -133,9 +134,11 @@ class Scenario:
     ) -> Scenario:
         """A copy with some parameters and/or setup fields changed, validated like a file.
 
-        A lever override replaces the lever for the whole run, schedule included.
+        A lever override replaces the lever for the whole run, schedule included. Numpy scalars
+        (``np.int64(28)``, as samplers and EMA Workbench give them) count as Python numbers.
         """
-        overrides = dict(overrides or {})
+        overrides = {k: _python_number(v) for k, v in dict(overrides or {}).items()}
+        setup_changes = {k: _python_number(v) for k, v in setup_changes.items()}
         levers, behaviour = dict(self.levers), dict(self.behaviour)
         lever_part = {k: v for k, v in overrides.items() if k in params.BY_NAME and params.BY_NAME[k].kind == "lever"}
         behaviour_part = {k: v for k, v in overrides.items() if k not in lever_part}
@@ -155,6 +158,11 @@ class Scenario:
 
 
 # ------------------------------------------------------------------------------ validation
+
+
+def _python_number(value: Any) -> Any:
+    """A numpy scalar as the Python number it holds; anything else unchanged."""
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def _validate_values(raw: Any, kind: str, source: str, table: str) -> dict[str, float]:

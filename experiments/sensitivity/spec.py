@@ -75,12 +75,12 @@ DEFAULT_OUTPUTS = ("deaths", "major_or_worse", "accidents", "compliance_rate")
 DEFAULT_SAMPLES = {"morris": 20, "sobol": 256, "pawn": 500}
 
 #: The default sensitivity scale (``scale = "sensitivity"``, see README "Sensitivity analysis"):
-#: the whole province (13 cities, 95 counties, as the scenario says) with 3,000 agents of 400
-#: enterprises each (1.2 million production units, as the baseline), 5 grids per county, 3 years
-#: after a 1-year warm-up. About 0.15 s a run on one core: Morris on all levers with r = 20 and
+#: the whole province (13 cities, 95 counties, as the scenario says) with 3,000 agents, each
+#: standing for as many enterprises as keeps the scenario's real total (``sim.scale.rescaled``:
+#: 400 for the baseline's 1.2 million production units), 5 grids per county, 3 years after a
+#: 1-year warm-up. About 0.15 s a run on one core: Morris on all levers with r = 20 and
 #: 5 replicates (2,400 runs) takes about 3-4 minutes on 2 workers.
-DEFAULT_SCALE = {"agents": 3000, "enterprises_per_agent": 400.0, "grids_per_county": 5, "months": 36,
-                 "warmup_months": 12}
+DEFAULT_SCALE = {"agents": 3000, "grids_per_county": 5, "months": 36, "warmup_months": 12}
 
 Number = StrictInt | StrictFloat
 
@@ -284,6 +284,11 @@ def build_spec(data: dict, source: str, base_dir: Path | None = None, *, method:
         setup = dict(DEFAULT_SCALE) if raw.scale == "sensitivity" else {}
         setup.update(raw.setup)
         inputs.check_keys(raw.setup, SETUP_KEYS, source, "setup.")
+        if "agents" in setup and "enterprises_per_agent" not in raw.setup:
+            from sim.scale import rescaled
+
+            # fewer agents, same real enterprises as the base scenario (its cities' share if narrowed)
+            setup.update(rescaled(base.setup, setup["agents"], setup.get("cities") or None))
         try:
             base.with_overrides(fixed, source=source, **setup)
         except InputError as exc:

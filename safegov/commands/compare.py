@@ -57,11 +57,11 @@ def main(args) -> int:
         sys.stderr.write(warning + "\n")
     setup = {k: v for k, v in (("months", args.months), ("agents", args.agents)) if v is not None}
     if args.agents is not None and args.model == "sim":
-        # Fewer agents must not mean fewer enterprises: keep the base scenario's real total.
+        # Fewer agents must not mean fewer enterprises: keep the base scenario's real total (sim.scale).
+        from sim.scale import rescaled
         from sim.scenario import load_scenario
 
-        base = load_scenario(args.scenarios[0]).setup
-        setup["enterprises_per_agent"] = max(1.0, base.agents * base.enterprises_per_agent / args.agents)
+        setup.update(rescaled(load_scenario(args.scenarios[0]).setup, args.agents))
     result = run_compare(args.scenarios, replicates=replicates, seed=args.seed, setup=setup, out=args.out,
                          workers=args.workers, scheduler=args.scheduler, quiet=args.quiet,
                          chunk_size=args.chunk_size, model=args.model, figures=not args.no_figures,

@@ -12,6 +12,10 @@ package registries only, so:
   recorded when it was installed (``.safegov-files.json``). Nothing is fetched when all are there.
 - ``serve_offline`` makes the route serve from the cache only: a file that is there is sent, any
   other request is a 404; nothing is deleted and nothing is fetched at run time.
+
+Mesa's SolaraViz page (docs/viz.md) also needs the grid layout that Solara's ``GridDraggable``
+widget imports from the CDN: ``ensure_assets(extra=viz_assets())``, or from a shell
+``python -m safegov.dashboard.assets --viz``.
 """
 
 from __future__ import annotations
@@ -30,6 +34,8 @@ PATTERN = re.compile(r"\{\{\s*cdn\s*\}\}/((?:@[\w.-]+/)?[\w.-]+)@(\d[\w.-]*)/")
 REFERENCE = re.compile(r"""\{\{\s*cdn\s*\}\}((?:\{\{[^}]*\}\}|[^"'\s<>{])+)""")
 CSS_URL = re.compile(r"""url\(\s*['"]?([^'")]+)['"]?\s*\)""")
 RECORD = ".safegov-files.json"  # every file of a package as installed: relative path -> size in bytes
+#: How a Solara widget (a .vue file) names a CDN package: ``${this.getCdn()}/pkg@1.2.3/...``.
+WIDGET_PATTERN = re.compile(r"getCdn\(\)\}/((?:@[\w.-]+/)?[\w.-]+)@(\d[\w.-]*)/")
 
 
 def cache_dir() -> Path:
@@ -73,6 +79,27 @@ def _needed() -> list[tuple[str, str]]:
     return out
 
 
+def widget_assets(widget: str) -> list[tuple[str, str]]:
+    """(package, version) pairs a Solara widget (``solara/widgets/vue/<widget>.vue``) imports from
+    the CDN; the Vuetify-3 variant (``<widget>_v3.vue``) when ipyvuetify 3 is installed."""
+    import ipyvuetify
+    import solara
+
+    folder = Path(solara.__file__).parent / "widgets" / "vue"
+    v3 = int(ipyvuetify.__version__.split(".")[0]) >= 3
+    path = folder / f"{widget}_v3.vue" if v3 and (folder / f"{widget}_v3.vue").exists() else folder / f"{widget}.vue"
+    return list(dict.fromkeys(WIDGET_PATTERN.findall(path.read_text(encoding="utf-8"))))
+
+
+def viz_assets() -> list[tuple[str, str]]:
+    """What Mesa's SolaraViz page needs beyond the page template: the draggable grid layout."""
+    return widget_assets("gridlayout")
+
+
+def _wanted(extra: list[tuple[str, str]] | tuple = ()) -> list[tuple[str, str]]:
+    return list(dict.fromkeys([*_needed(), *extra]))
+
+
 def page_files() -> list[str]:
     """Files (relative to the cache) the page loads: the template's references, rendered for the
     installed ipywidgets and ipyvuetify, plus what their stylesheets name (fonts, images)."""
@@ -112,11 +139,11 @@ def page_files() -> list[str]:
     return list(dict.fromkeys(files))
 
 
-def missing_files() -> dict[str, list[str]]:
+def missing_files(extra: list[tuple[str, str]] | tuple = ()) -> dict[str, list[str]]:
     """Package -> files it lacks (empty files count as lacking); only packages with a problem."""
     base = cache_dir()
     problems: dict[str, list[str]] = {}
-    needed = [f"{n}@{v}" for n, v in _needed()]
+    needed = [f"{n}@{v}" for n, v in _wanted(extra)]
     for package in needed:
         folder = base / package
         lacking = [] if (folder / "package.json").is_file() else ["package.json"]
@@ -143,10 +170,10 @@ def missing_files() -> dict[str, list[str]]:
     return problems
 
 
-def missing() -> list[tuple[str, str]]:
+def missing(extra: list[tuple[str, str]] | tuple = ()) -> list[tuple[str, str]]:
     """(package, version) pairs to (re)install: absent or missing any file the pages need."""
-    broken = missing_files()
-    return [(n, v) for n, v in _needed() if f"{n}@{v}" in broken]
+    broken = missing_files(extra)
+    return [(n, v) for n, v in _wanted(extra) if f"{n}@{v}" in broken]
 
 
 def _record(folder: Path) -> None:
@@ -157,12 +184,13 @@ def _record(folder: Path) -> None:
     atomic_text(folder / RECORD, json.dumps(sizes, indent=0, sort_keys=True) + "\n")
 
 
-def ensure_assets(quiet: bool = False) -> list[str]:
+def ensure_assets(quiet: bool = False, extra: list[tuple[str, str]] | tuple = ()) -> list[str]:
     """Install missing or incomplete packages into Solara's cache with ``npm pack``; returns what
-    was installed. Packages cached before files were recorded get their record written."""
-    todo = missing()
+    was installed. Packages cached before files were recorded get their record written.
+    ``extra``: more (package, version) pairs, e.g. ``viz_assets()`` for Mesa's SolaraViz page."""
+    todo = missing(extra)
     base = cache_dir()
-    for name, ver in _needed():  # complete but unrecorded (installed by an earlier version)
+    for name, ver in _wanted(extra):  # complete but unrecorded (installed by an earlier version)
         folder = base / f"{name}@{ver}"
         if (name, ver) not in todo and folder.is_dir() and not (folder / RECORD).exists():
             with contextlib.suppress(OSError):  # a read-only cache is verified, not recorded
@@ -196,7 +224,7 @@ def ensure_assets(quiet: bool = False) -> list[str]:
                 shutil.rmtree(target)
             shutil.move(str(staging / "package"), str(target))
             done.append(f"{name}@{ver}")
-    still = missing_files()
+    still = missing_files(extra)
     if still:
         raise RuntimeError("the dashboard's browser assets are incomplete after installing them: "
                            + "; ".join(f"{p}: {', '.join(f[:3])}" for p, f in still.items()))
@@ -249,3 +277,8 @@ def serve_offline() -> None:
     started = sys.modules.get("solara.server.starlette")
     if started is not None:
         started.get_path = cached_path  # the name the route's StaticCdn.lookup_path calls
+
+
+if __name__ == "__main__":  # python -m safegov.dashboard.assets [--viz]
+    installed = ensure_assets(extra=viz_assets() if "--viz" in sys.argv[1:] else ())
+    print("installed " + ", ".join(installed) if installed else f"all assets present in {cache_dir()}")

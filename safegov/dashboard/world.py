@@ -14,9 +14,10 @@ import numpy as np
 
 from sim import params
 from sim.errors import InputError
-from sim.jurisdiction import REGIONS, city_names, load_divisions
+from sim.jurisdiction import REGIONS, city_names
 from sim.metrics import INDEX
 from sim.model import SafetyModel
+from sim.scale import rescaled
 from sim.scenario import SCENARIO_DIR, Scenario, load_scenario
 
 DASHBOARD_AGENTS = 20_000   # enterprise agents in the dashboard's world (scenario files: 100,000)
@@ -86,30 +87,17 @@ def dashboard_scenario(sc: Scenario, agents: int = DASHBOARD_AGENTS, months: int
     """The scenario in a smaller world: fewer agents, each standing for more enterprises, so the
     number of real enterprises (and so deaths and costs) stays that of the scenario."""
     setup = sc.setup
-    firms = setup.agents * setup.enterprises_per_agent * _population_share(setup.cities, cities)
-    n = min(int(agents), setup.agents)
-    per = min(10_000.0, firms / n)
-    changes: dict = {"agents": n, "enterprises_per_agent": float(per)}
-    if months is not None:
-        changes["months"] = int(months)
     if cities:
         known = setup.cities or list(city_names())
         for c in cities:
             if c not in known:
                 raise InputError("dashboard", "role", f"city {c!r} is not in this scenario; expected one of "
                                  f"{', '.join(known)}")
-        changes["cities"] = list(cities)
+    # Never a larger world than the scenario's; the real enterprises stay its (sim.scale).
+    changes = rescaled(setup, min(int(agents), setup.agents), list(cities) if cities else None)
+    if months is not None:
+        changes["months"] = int(months)
     return sc.with_overrides({}, source="dashboard", **changes)
-
-
-def _population_share(current: list[str], chosen: list[str] | None) -> float:
-    """Share of the current world's population living in the chosen cities (1 if none chosen)."""
-    if not chosen:
-        return 1.0
-    pop = {r.city: r.city_population_10k for r in load_divisions()}
-    world = current or list(pop)
-    total = sum(pop[c] for c in world)
-    return sum(pop[c] for c in chosen) / total if total else 1.0
 
 
 def build_model(sc: Scenario, seed: int, replicate: int = 0) -> SafetyModel:
