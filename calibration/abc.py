@@ -41,8 +41,10 @@ from calibration.targets import Target
 class _BatchModel:
     """pyABC model function: records proposals, or replays simulated results."""
 
-    def __init__(self, simulator: Simulator, names: list[str], replicates: int):
+    def __init__(self, simulator: Simulator, names: list[str], replicates: int, region=None):
         self.sim, self.names, self.replicates = simulator, names, replicates
+        self.region = region  # [theta] -> bool array (history matching's non-implausible region), or None
+        self.ruled_out = 0
         self.mode = "record"
         self.recorded: list[dict] = []
         self.cache: dict[str, np.ndarray] = {}
@@ -62,6 +64,13 @@ class _BatchModel:
             if k not in self.cache and k not in seen:
                 seen.add(k)
                 new.append(th)
+        if new and self.region is not None:
+            inside = np.asarray(self.region(new), dtype=bool)
+            for th in (t for t, ok in zip(new, inside, strict=True) if not ok):
+                # outside the non-implausible region: rejected without a model run
+                self.cache[theta_key(th)] = np.full(self.n_targets * 2, np.nan)
+                self.ruled_out += 1
+            new = [t for t, ok in zip(new, inside, strict=True) if ok]
         if new:
             comps = self.sim.run(new, self.replicates, crn=False, tag=tag, store="abc")
             for th, c in zip(new, comps, strict=True):
@@ -125,7 +134,13 @@ def _make_sampler_class():
     return RunnerBatchSampler
 
 
-def _prior(free: list[FreeParam]):
+def _prior(free: list[FreeParam], region=None, pool: list[dict] | None = None):
+    """The declared priors; with ``region``, truncated to it (density zero outside).
+
+    A truncated prior draws from ``pool`` (points spread uniformly inside the region, in the
+    prior's own scale), so the first generation never proposes a value the region rules out,
+    and pyABC rejects a perturbed particle outside it before any run (its prior density is 0).
+    """
     import pyabc
 
     rvs = {}
@@ -134,19 +149,41 @@ def _prior(free: list[FreeParam]):
             rvs[p.name] = pyabc.RV("loguniform", p.low, p.high)
         else:
             rvs[p.name] = pyabc.RV("uniform", p.low, p.high - p.low)
-    return pyabc.Distribution(**rvs)
+    if region is None:
+        return pyabc.Distribution(**rvs)
+    names = [p.name for p in free]
+
+    class Truncated(pyabc.Distribution):
+        def rvs(self, *args, **kwargs):
+            # numpy's global generator: pyABC's own proposals use it, and the batch sampler
+            # replays it (see the module docstring)
+            theta = pool[np.random.randint(len(pool))]
+            return pyabc.Parameter({n: theta[n] for n in names})
+
+        def pdf(self, x):
+            density = super().pdf(x)
+            if density == 0:
+                return 0.0
+            return density if bool(region([{n: float(x[n]) for n in names}])[0]) else 0.0
+
+    return Truncated(**rvs)
 
 
 def run_abc(simulator: Simulator, free: list[FreeParam], fit: list[int], *, population: int = 100,
             generations: int = 6, replicates: int = 1, min_epsilon: float = 0.0, max_simulations: int = 5000,
-            batch: int | None = None, seed: int = 0, db_dir: str | Path | None = None, quiet: bool = True
-            ) -> dict:
+            batch: int | None = None, seed: int = 0, db_dir: str | Path | None = None, quiet: bool = True,
+            region=None, region_pool: list[dict] | None = None) -> dict:
     """Run ABC-SMC; returns the final population and its history.
 
     ``fit`` indexes the simulator's targets used in the distance (the others are only
     predicted, e.g. held-out years). Returns a dict with ``samples`` (DataFrame: parameters,
     ``weight``, ``distance``), ``components`` (n_particles, n_targets, 2), ``epsilons`` (per
     generation), ``simulations`` (model runs) and ``acceptance`` per generation.
+
+    ``region`` ([theta] -> bool array) truncates the prior to history matching's non-implausible region:
+    the prior is truncated to it (first-generation draws come from ``region_pool``, points
+    spread uniformly inside it), and a proposal outside it is rejected without a model run
+    (``ruled_out`` counts any that reach the model).
     """
     import pyabc
 
@@ -156,7 +193,7 @@ def run_abc(simulator: Simulator, free: list[FreeParam], fit: list[int], *, popu
     names = [p.name for p in free]
     targets: list[Target] = simulator.targets
     fit_targets = [targets[i] for i in fit]
-    model = _BatchModel(simulator, names, replicates)
+    model = _BatchModel(simulator, names, replicates, region)
 
     def dist(x, _x0):
         comp = np.asarray(x["comp"], dtype=float).reshape(-1, 2)
@@ -165,7 +202,9 @@ def run_abc(simulator: Simulator, free: list[FreeParam], fit: list[int], *, popu
         return distance(fit_targets, comp[fit])
 
     sampler = _make_sampler_class()(model, batch=batch)
-    abc = pyabc.ABCSMC(model, _prior(free), dist, population_size=population, sampler=sampler)
+    if region is not None and not region_pool:
+        raise ValueError("a region needs region_pool: parameter values inside it")
+    abc = pyabc.ABCSMC(model, _prior(free, region, region_pool), dist, population_size=population, sampler=sampler)
     db_dir = Path(db_dir) if db_dir is not None else Path(tempfile.mkdtemp(prefix="safegov-abc-"))
     db_dir.mkdir(parents=True, exist_ok=True)
     db = db_dir / "abc_history.db"
@@ -196,6 +235,7 @@ def run_abc(simulator: Simulator, free: list[FreeParam], fit: list[int], *, popu
         "components": np.array(comps),
         "epsilons": [float(e) for e in all_pops["epsilon"]],
         "simulations": int(sampler.simulations),
+        "ruled_out": int(model.ruled_out),
         "evaluations": [int(v) for v in all_pops["samples"]],
         "generations": int(history.max_t + 1),
         "db": str(db),

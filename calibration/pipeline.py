@@ -29,12 +29,20 @@ import numpy as np
 import pandas as pd
 
 from calibration.abc import run_abc, weighted_quantile
+from calibration.history_match import run_history_matching
+from calibration.history_match_report import hm_samples, write_history_matching
 from calibration.likelihood import draw_observation, predicted
 from calibration.simulate import Simulator
 from calibration.spec import CalibrationSpec
 from calibration.targets import Target
 from sim import params
 from sim.outputs import atomic_text, atomic_write
+
+
+#: The order methods run in (history matching first: ABC-SMC samples inside its region).
+METHOD_ORDER = ("history-matching", "abc-smc", "point")
+#: Which method's values the written scenario takes when several ran.
+SCENARIO_PREFERENCE = ("abc-smc", "point", "history-matching")
 
 
 def _atomic_text(path: Path, text: str) -> None:
@@ -141,7 +149,7 @@ def posterior_figure(spec: CalibrationSpec, samples: dict[str, pd.DataFrame], pa
     setup_fonts()
     d = len(spec.free)
     fig, axes = plt.subplots(1, d, figsize=(4.2 * d, 3.2), squeeze=False)
-    colours = {"abc-smc": "#7570b3", "point": "#e7298a"}
+    colours = {"history-matching": "#bbbbbb", "abc-smc": "#7570b3", "point": "#e7298a"}
     for i, p in enumerate(spec.free):
         ax = axes[0][i]
         for method, s in samples.items():
@@ -246,21 +254,36 @@ def _calibrate(spec, out, methods, fit, held, started, *, workers, scheduler, qu
                      "holdout_after": spec.holdout_after, "methods": {}}
     samples_by_method: dict[str, pd.DataFrame] = {}
     tables, ptables = [], []
-    chosen: tuple[str, dict] | None = None
+    chosen: dict[str, dict] = {}
+    hm = None
+    methods = sorted(methods, key=METHOD_ORDER.index)  # history matching first: ABC samples inside its region
     for method in methods:
         t0 = time.perf_counter()
         runs_before = sim.n_runs
-        if method == "abc-smc":
+        if method == "history-matching":
+            o = spec.history_matching
+            log(f"history-matching: {o.waves} waves of {o.runs} runs, cut-off {o.cutoff:g}")
+            hm = run_history_matching(sim, spec.free, fit, waves=o.waves, runs=o.runs, replicates=o.replicates,
+                                      cutoff=float(o.cutoff), candidates=o.candidates, seed=spec.seed, log=log)
+            samples, comps = hm_samples(hm)
+            weights = samples["weight"].to_numpy()
+            estimate = None
+            info = write_history_matching(hm, out, spec, log=log)
+        elif method == "abc-smc":
             o = spec.abc
-            log(f"abc-smc: population {o.population}, up to {o.generations} generations, {o.replicates} replicate(s)")
+            log(f"abc-smc: population {o.population}, up to {o.generations} generations, {o.replicates} replicate(s)"
+                + (" inside the non-implausible region" if hm is not None else ""))
             res = run_abc(sim, spec.free, fit, population=o.population, generations=o.generations,
                           replicates=o.replicates, min_epsilon=o.min_epsilon, max_simulations=o.max_simulations,
-                          batch=o.batch, seed=spec.seed, db_dir=out, quiet=quiet)
+                          batch=o.batch, seed=spec.seed, db_dir=out, quiet=quiet,
+                          region=hm.region if hm is not None else None,
+                          region_pool=hm.pool(seed=spec.seed) if hm is not None else None)
             samples = res["samples"]
             comps, weights = res["components"], samples["weight"].to_numpy()
             estimate = None
             info = {"generations": res["generations"], "epsilons": res["epsilons"],
-                    "evaluations_per_generation": res["evaluations"], "simulations": res["simulations"]}
+                    "evaluations_per_generation": res["evaluations"], "simulations": res["simulations"],
+                    "ruled_out_by_history_matching": res["ruled_out"]}
         else:
             o = spec.point
             log(f"point: Nelder-Mead on the CRN simulated likelihood, {o.replicates} replicates per value")
@@ -297,9 +320,7 @@ def _calibrate(spec, out, methods, fit, held, started, *, workers, scheduler, qu
             "heldout_missed": [r.target for r in heldout.itertuples() if not r.covered],
         })
         summary["methods"][method] = info
-        values = estimate if estimate is not None else {r.parameter: r.median for r in ptab.itertuples()}
-        if chosen is None:
-            chosen = (method, values)
+        chosen[method] = estimate if estimate is not None else {r.parameter: r.median for r in ptab.itertuples()}
         log(f"{method}: " + ", ".join(f"{r.parameter} {r.estimate:.4g} [{r.q05:.4g}, {r.q95:.4g}]"
                                       for r in ptab.itertuples())
             + (f"; held-out coverage {info['heldout_coverage_90']:.0%} of {len(heldout)}"
@@ -310,7 +331,8 @@ def _calibrate(spec, out, methods, fit, held, started, *, workers, scheduler, qu
     scen_path = spec.output_scenario(scenario_out)
     note = (f"fitted on targets ending by {spec.holdout_after}" if spec.holdout_after is not None
             else "fitted on all targets")
-    written = write_scenario(spec, chosen[1], scen_path, chosen[0], note)
+    best = next(m for m in SCENARIO_PREFERENCE if m in chosen)  # the posterior of the last stage
+    written = write_scenario(spec, chosen[best], scen_path, best, note)
     summary["scenario_written"] = str(written)
     summary["seconds"] = round(time.perf_counter() - started, 1)
     summary["model_runs"] = sim.n_runs

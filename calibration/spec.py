@@ -4,7 +4,7 @@
 
     scenario = "../../scenarios/historical.toml"   # relative to this file
     targets = "../targets/jiangsu.toml"             # relative to this file
-    methods = ["abc-smc", "point"]                  # either or both
+    methods = ["history-matching", "abc-smc"]       # any of history-matching, abc-smc, point
     seed = 2015
     holdout_after = 2021          # fit on targets ending by 2021; predict the later ones
     allow_recalled = false        # recalled figures need this opt-in
@@ -22,7 +22,12 @@
     low = 0.001                       # default: the declared bounds
     high = 0.01
 
-    [abc]                         # ABC-SMC (pyABC)
+    [history_matching]            # emulator waves (calibration/history_match.py)
+    waves = 3
+    runs = 60                     # model runs per wave
+    cutoff = 3.0                  # implausibility cut-off
+
+    [abc]                         # ABC-SMC (pyABC); inside history matching's region if it ran
     population = 100
     generations = 6
     replicates = 1
@@ -48,7 +53,7 @@ from sim.errors import InputError
 from sim.inputs import MAX_RUNS, StrictModel, check_param, parse_model, read_toml
 from sim.scenario import SETUP_KEYS, Scenario, load_scenario
 
-METHODS = ("abc-smc", "point")
+METHODS = ("history-matching", "abc-smc", "point")
 Number = StrictInt | StrictFloat
 
 
@@ -67,6 +72,15 @@ class AbcOptions(StrictModel):
     batch: int | None = Field(None, ge=1, le=MAX_RUNS, description="proposals simulated per runner batch")
 
 
+class HistoryMatchingOptions(StrictModel):
+    waves: int = Field(3, ge=1, le=20)
+    runs: int = Field(60, ge=5, le=MAX_RUNS, description="model runs per wave")
+    replicates: int = Field(1, ge=1, le=100)
+    cutoff: Number = Field(3.0, gt=0, le=10, description="implausibility cut-off (3: Pukelsheim's rule)")
+    candidates: int = Field(100_000, ge=1000, le=2_000_000, description="prior points sampled per wave")
+    recovery_points: int = Field(6, ge=0, le=100, description="synthetic data sets for the recovery check")
+
+
 class PointOptions(StrictModel):
     replicates: int = Field(8, ge=1, le=1000)
     max_evaluations: int = Field(150, ge=5, le=100_000)
@@ -78,7 +92,8 @@ class PointOptions(StrictModel):
 class _Spec(StrictModel):
     scenario: str
     targets: str
-    methods: list[Literal["abc-smc", "point"]] = Field(default_factory=lambda: ["abc-smc", "point"], min_length=1)
+    methods: list[Literal["history-matching", "abc-smc", "point"]] = Field(
+        default_factory=lambda: ["abc-smc", "point"], min_length=1)
     seed: int = Field(0, ge=0, le=2**63 - 1)
     holdout_after: Annotated[int, Field(ge=1990, le=2100)] | None = None
     allow_recalled: bool = False
@@ -89,6 +104,7 @@ class _Spec(StrictModel):
     setup: dict = Field(default_factory=dict)
     fixed: dict[str, Number] = Field(default_factory=dict)
     parameters: dict[str, Prior] = Field(min_length=1)
+    history_matching: HistoryMatchingOptions = Field(default_factory=HistoryMatchingOptions)
     abc: AbcOptions = Field(default_factory=AbcOptions)
     point: PointOptions = Field(default_factory=PointOptions)
 
@@ -124,6 +140,7 @@ class CalibrationSpec:
     setup = property(lambda self: dict(self.raw.setup))
     fixed = property(lambda self: dict(self.raw.fixed))
     abc = property(lambda self: self.raw.abc)
+    history_matching = property(lambda self: self.raw.history_matching)
     point = property(lambda self: self.raw.point)
     holdout_after = property(lambda self: self.raw.holdout_after)
 

@@ -63,3 +63,33 @@ def test_strict_exit_status(tmp_path, monkeypatch, quick):
     assert main(args) == 0
     assert main([*args, "--strict"]) == (1 if failing else 0)
     assert main([*args, "--history", str(tmp_path / "missing.toml")]) == 2
+
+
+def test_history_patterns_and_calibration_share_one_definition(monkeypatch):
+    """The battery's history references are the calibration targets' figures (bridged), tolerances
+    and metrics: change a target and the pattern follows."""
+    import numpy as np
+
+    from calibration.patterns import battery
+    from calibration.patterns.simulate import Summary
+
+    targets = battery.history_targets()
+    years = 6
+    annual = {m: np.linspace(100.0, 40.0, years) for m in
+              ("deaths_reported", "deaths", "accidents_reported", "accidents_larger_or_worse", "chemical_enterprises",
+               "compliant_enterprises", "enterprises", "accidents_major_or_worse")}
+    runs = [Summary("history", r, 2015, dict(annual)) for r in range(2)]
+    patterns = {p.name: p for p in battery._history_patterns(runs)[0]}
+    for name, (target_name, _) in battery.HISTORY_TARGETS.items():
+        t = targets[target_name]
+        p = patterns[name]
+        assert p.reference == pytest.approx(100 * ((1 + t.value / 100) / t.scope_break_adjust - 1))
+        assert p.high - p.low == pytest.approx(2 * t.tolerance)
+        assert p.title.endswith(t.metric.replace("_", " "))
+    changed = dict(targets)
+    changed["jiangsu_deaths_change_2015_2020"] = type(t)(**{**targets["jiangsu_deaths_change_2015_2020"].__dict__,
+                                                            "value": -50.0})
+    monkeypatch.setattr(battery, "history_targets", lambda: changed)
+    p = {p.name: p for p in battery._history_patterns(runs)[0]}["history_deaths"]
+    bridge = changed["jiangsu_deaths_change_2015_2020"].scope_break_adjust
+    assert p.reference == pytest.approx(100 * (0.5 / bridge - 1))

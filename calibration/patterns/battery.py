@@ -366,20 +366,36 @@ def nantong_scale(runs: list[Summary]) -> float:
     return real / simulated if simulated > 0 else math.nan
 
 
+#: The history patterns and the calibration targets that define them (one definition of each
+#: figure, its metric, tolerance and scope bridge: calibration/targets/jiangsu.toml).
+TARGETS_FILE = "calibration/targets/jiangsu.toml"
+HISTORY_TARGETS = {
+    "history_deaths": ("jiangsu_deaths_change_2015_2020", "死亡人数"),
+    "history_accidents": ("jiangsu_accidents_change_2015_2020", "事故起数"),
+    "history_larger": ("jiangsu_larger_change_2015_2020", "较大及以上事故"),
+    "history_chemical_producers": ("jiangsu_chemical_producers_change_2015_2020", "化工生产企业数"),
+}
+
+
+def history_targets() -> dict:
+    """The calibration targets the history patterns use, by name."""
+    from calibration.targets import load_targets
+
+    return {t.name: t for t in load_targets(Path(__file__).resolve().parents[2] / TARGETS_FILE)}
+
+
 def _history_patterns(runs: list[Summary], nantong_year: int = 2018) -> tuple[list[Pattern], pd.DataFrame]:
     start = runs[0].start_year
     i0, i1 = HISTORY_YEARS[0] - start, HISTORY_YEARS[1] - start
-    bridge = refdata.SCOPE_BREAK_FACTOR
     out = []
-    for name, metric, fact, tol, bridged, zh in (
-        ("history_deaths", "deaths_reported", "deaths_change", 10.0, True, "死亡人数"),
-        ("history_accidents", "accidents_reported", "accidents_change", 15.0, True, "事故起数"),
-        ("history_larger", "accidents_larger_or_worse", "larger_and_above_accidents_change", 20.0, False, "较大及以上事故"),
-        ("history_chemical_producers", "chemical_enterprises", "chemical_producers_change", 10.0, False, "化工生产企业数"),
-    ):
-        change = float(_fact("Jiangsu", "2015->2020", fact)["value"])
-        ref = 100 * ((1 + change / 100) / bridge - 1) if bridged else change
-        band = f"±{tol:g} points" + (f"; the 2016 change of scope bridged with {bridge} (calibration/data.py)" if bridged else "")
+    targets = history_targets()
+    for name, (target_name, zh) in HISTORY_TARGETS.items():
+        # one definition: the calibration's target (figure, metric, tolerance, scope bridge)
+        t = targets[target_name]
+        change, tol, bridge, metric = float(t.value), float(t.tolerance), float(t.scope_break_adjust), t.metric
+        ref = 100 * ((1 + change / 100) / bridge - 1)
+        band = f"±{tol:g} points" + (f"; the 2016 change of scope bridged with {bridge:g} (calibration/data.py)"
+                                     if bridge != 1 else "")
         p = Pattern(
             name,
             "history",
@@ -389,8 +405,9 @@ def _history_patterns(runs: list[Summary], nantong_year: int = 2018) -> tuple[li
             ref - tol,
             ref + tol,
             "%",
-            f"Jiangsu 14th Five-Year work-safety plan: {change:+g}% (jiangsu_facts.csv)",
-            "verified-secondary",
+            f"Jiangsu 14th Five-Year work-safety plan: {change:+g}% (jiangsu_facts.csv; target {t.name} "
+            f"in {TARGETS_FILE})",
+            t.confidence if t.confidence != "assumption" else "verified-secondary",
             band,
             needs_calibration=name != "history_chemical_producers",
         )
