@@ -37,7 +37,7 @@ from calibration.spec import CalibrationSpec
 from calibration.targets import Target
 from sim import params
 from sim.outputs import atomic_text, atomic_write
-
+from sim.provenance import git_commit
 
 #: The order methods run in (history matching first: ABC-SMC samples inside its region).
 METHOD_ORDER = ("history-matching", "abc-smc", "point")
@@ -251,7 +251,8 @@ def _calibrate(spec, out, methods, fit, held, started, *, workers, scheduler, qu
     summary: dict = {"spec": str(spec.path), "targets": str(spec.targets_path), "scenario": str(spec.scenario_path),
                      "setup": spec.setup, "seed": spec.seed, "free": [p.name for p in spec.free],
                      "fit_targets": [targets[i].name for i in fit], "heldout_targets": sorted(held),
-                     "holdout_after": spec.holdout_after, "methods": {}}
+                     "holdout_after": spec.holdout_after, "git": git_commit(),
+                     "spec_text": spec.path.read_text(encoding="utf-8"), "methods": {}}
     samples_by_method: dict[str, pd.DataFrame] = {}
     tables, ptables = [], []
     chosen: dict[str, dict] = {}
@@ -357,6 +358,22 @@ def _report(summary: dict, ptab: pd.DataFrame, tab: pd.DataFrame) -> str:
         lines.append(f"| {r.method} | {r.target} | {r.observed:.4g} | {r.model_median:.4g} | "
                      f"[{r.predictive_q05:.4g}, {r.predictive_q95:.4g}] | {'yes' if r.covered else 'no'} | "
                      f"{'yes' if r.held_out else ''} |")
+    hm = summary["methods"].get("history-matching")
+    if hm:
+        lines += ["", "## History matching\n",
+                  f"Implausibility cut-off {hm['cutoff']:g} (max over fitted targets). Per wave: runs, runs the "
+                  "emulators were fitted to, non-implausible share of the prior box, and the worst emulator's "
+                  "cross-validation (share of left-out runs within 3 sd; R²).\n",
+                  "| wave | runs | emulator runs | non-implausible | worst within 3 sd | median R² |",
+                  "|---|---|---|---|---|---|"]
+        for w in hm["waves"]:
+            v = w["validation"].values()
+            lines.append(f"| {w['wave']} | {w['runs']} | {w['emulator_runs']} | {w['nroy_fraction']:.2%} | "
+                         f"{min(x['within_3sd'] for x in v):.0%} | {np.median([x['r2'] for x in v]):.2f} |")
+        if hm.get("recovery_coverage_90") is not None:
+            lines.append(f"\nRecovery check: {hm['recovery_coverage_90']:.0%} of the true values of "
+                         f"{hm['recovery_cases']} model-generated data sets inside their 90% intervals "
+                         "(recovery.csv).")
     lines += ["", "## Held-out check\n"]
     for m, info in summary["methods"].items():
         cov = info.get("heldout_coverage_90")

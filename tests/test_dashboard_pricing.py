@@ -41,8 +41,9 @@ def test_prices_are_enforcement_cost_on_the_planned_counts():
     # known answers on a small world
     assert lines["grid_workers_per_grid"] == pytest.approx(1.0 * 100 * 12 * costs.GRID_WORKER_MONTH)
     assert lines["training_rate"] == pytest.approx(0.4 * 1000 * costs.TRAINING)
-    assert lines["inspectors_per_county"] == pytest.approx(25 * 10 * 12 * (costs.INSPECTOR_MONTH + 6 * costs.INSPECTION))
-    k = 25 * 6 * 10 * 12  # inspections a year at full capacity
+    n = lv["inspectors_per_county"]
+    assert lines["inspectors_per_county"] == pytest.approx(n * 10 * 12 * (costs.INSPECTOR_MONTH + 6 * costs.INSPECTION))
+    k = n * 6 * 10 * 12  # inspections a year at full capacity
     assert lines["cross_region_share"] == pytest.approx(
         0.3 * k * (costs.CROSS_REGION_INSPECTION / 1.5 - costs.INSPECTION))
     assert lines["chem_platform"] == pytest.approx(0.2 * 50 * 12 * costs.CHEM_PLATFORM_FIRM_MONTH)

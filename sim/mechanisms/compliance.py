@@ -120,7 +120,8 @@ def learn(
     delta = FLOAT(bh["detection_learning"])
     w = bh["own_experience_weight"]
     publicity = (bh["publicity_salience"] * penalties_per_firm).astype(FLOAT)[ent.county] * is_regulated
-    peers = caught_probability + publicity
+    # a perceived probability: what firms hear of adds to what they can see, up to certainty
+    peers = np.minimum(caught_probability + publicity, FLOAT(1.0))
     signal = (1.0 - w) * peers + w * own_signal
     ent.perceived_detection += delta * (signal - ent.perceived_detection)
     ent.expected_leniency += delta * (letoff - ent.expected_leniency)
