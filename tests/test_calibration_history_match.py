@@ -101,7 +101,7 @@ def test_abc_inside_the_region_runs_only_plausible_proposals():
     assert hm.region(ran).all()  # the prior is truncated: no model run outside the region
     s = res["samples"]
     assert hm.region([dict(r) for _, r in s[["optimism", "moral_weight"]].iterrows()]).all()
-    assert 0.4 < s.optimism.min() and s.optimism.max() < 0.6
+    assert s.optimism.min() > 0.4 and s.optimism.max() < 0.6
 
 
 def test_samples_and_recovery_check():
