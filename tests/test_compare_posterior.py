@@ -101,6 +101,8 @@ def test_a_scenario_setting_a_drawn_parameter_is_warned_about(sim_compare):
     lines = [ln for ln in sim_compare["stderr"].splitlines() if "itself" in ln]
     assert len(lines) == 1 and "strict.toml" in lines[0] and "behaviour.severity_scale" in lines[0]
     assert "tiny.toml" not in lines[0]  # tiny sets no behaviour itself
+    md = (sim_compare["out"] / "report.md").read_text(encoding="utf-8")
+    assert "strict.toml sets behaviour.severity_scale itself, and the posterior draw replaces it" in md
 
 
 def test_the_report_says_what_the_interval_includes(sim_compare):

@@ -99,8 +99,8 @@ def run_compare(scenario_paths, *, replicates: int = DEFAULT_REPLICATES, seed: i
         for path in paths:
             own = P.scenario_sets(path, post.parameters)
             if own:
-                note = (f"warning: {path} sets {', '.join('behaviour.' + n for n in own)} itself; the posterior draw "
-                        "replaces it in every replicate")
+                note = (f"warning: {path} sets {', '.join('behaviour.' + n for n in own)} itself, and the posterior "
+                        "draw replaces it in every replicate")
                 warning = f"{warning}; {note}" if warning else note
                 sys.stderr.write(note + "\n")  # a changed question, not progress: printed even with quiet
     elif posterior_split:
