@@ -8,7 +8,10 @@ difference removes the noise both share (common random numbers). One module per 
 * ``figures``: effects, regional, difference by year, outcome envelopes;
 * ``report``: comparison.csv and the other tables, report.md / report.html;
 * ``run``: running the scenarios and putting it together (``run_compare``);
-* ``differences``: what one scenario changes against another, lever by lever.
+* ``differences``: what one scenario changes against another, lever by lever;
+* ``posterior``: ``--posterior``, one calibration-posterior draw per replicate shared by every
+  scenario (common parameters as well as common random numbers), and the split of an effect's
+  variance into seed noise and parameter uncertainty.
 """
 
 from experiments.compare.differences import LeverChange, scenario_differences

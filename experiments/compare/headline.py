@@ -43,6 +43,7 @@ class Context:
     agents: int | None = None
     enterprises_per_agent: float | None = None
     file_enterprises_per_agent: float | None = None  # as the base scenario file has it
+    posterior: str | None = None  # posterior file whose draws the replicates share (compare --posterior)
 
     @property
     def period(self) -> str:
@@ -126,7 +127,8 @@ def headline(table: pd.DataFrame, ctx: Context, outcomes=HEADLINE_OUTCOMES) -> l
         title = ctx.titles[point] if point < len(ctx.titles) and ctx.titles[point] else ""
         scale = f", {ctx.scale}" if ctx.scale else ""
         line = (f"{ctx.labels[point]}{f' ({title})' if title else ''} against {ctx.labels[0]}: "
-                f"{ctx.replicates} paired replicates (common random numbers), {ctx.period}{scale}")
+                f"{ctx.replicates} paired replicates (common random numbers"
+                f"{f' and one draw from {ctx.posterior} per replicate' if ctx.posterior else ''}), {ctx.period}{scale}")
         out.append((int(point), line, en, zh))
     return out
 

@@ -93,6 +93,10 @@ def build_report(scenarios: list, table: pd.DataFrame, ctx: H.Context, meta: dic
         doc.p(f"**{title}**")
         doc.bullets(en, css="headline")
         doc.bullets(zh, css="headline")
+    post = meta.get("posterior")
+    if post:  # what the intervals include: seed noise and parameter uncertainty
+        en, zh = post["sentence"]
+        doc.p(f"**{en}** {zh}")
     for en, zh in warnings_for(table, ctx, meta, drift):
         doc.warn(en + (f" {zh}" if zh else ""))
 
@@ -110,6 +114,9 @@ def build_report(scenarios: list, table: pd.DataFrame, ctx: H.Context, meta: dic
           "(`experiments/compare/stats.py`). "
           "效果为逐次配对差值（情景−基准）及95%置信区间：事故数较多的指标、比率和成本用配对t区间，相对变化用配对对数比"
           "（不会低于−100%）；稀有事件（每次运行少于30起，如重大事故）用精确泊松区间，重复间离散度过大时相应放宽。")
+
+    if post:
+        _posterior_section(doc, post, meta.get("posterior_split"), ctx)
 
     doc.h(2, "Scenarios · 情景")
     rows = []
@@ -178,5 +185,43 @@ def build_report(scenarios: list, table: pd.DataFrame, ctx: H.Context, meta: dic
     doc.p("`comparison.csv`: every effect (province and regions) with its interval, method and p-value; "
           "`yearly.csv`: the effects year by year; `drift.csv`: the base scenario's drift; "
           "`safegov results` on this folder lists the runs; the Parquet store can be queried with DuckDB or pandas "
-          "(docs/store.md).")
+          "(docs/store.md)."
+          + (" `posterior_draws.csv`: the posterior row and parameter values each replicate used"
+             + ("; `posterior_split.csv`: the variance split of every effect" if meta["posterior"]["split"] else "")
+             + "." if post else ""))
     return doc
+
+
+def _posterior_section(doc: Doc, post: dict, split: pd.DataFrame | None, ctx: H.Context) -> None:
+    """How the posterior was used and, with --posterior-split, the variance split per headline outcome."""
+    doc.h(3, "Parameter uncertainty · 参数不确定性")
+    doc.p(f"Behavioural parameters from the calibration posterior `{post['file']}` ({post['method']}, "
+          f"{post['samples']} weighted samples of {', '.join(f'`{n}`' for n in post['parameters'])}): replicate r "
+          "of every scenario uses the same weighted draw (generator keyed on the root seed and r only, so a draw "
+          "does not change when replicates are added), on the same seed as before, so each paired effect's spread "
+          "between replicates is seed noise plus parameter uncertainty, and so is its interval. Rare counts with "
+          "exact Poisson intervals take the parameter spread in through their over-dispersion factor. The draws "
+          "are in `posterior_draws.csv`. "
+          "行为参数取自标定后验：每个重复的所有情景共用同一组按权重抽取的参数（只由根种子和重复序号决定），"
+          "因此配对效果在重复间的离散及其区间同时包含种子噪声与参数不确定性。")
+    if split is None or split.empty:
+        doc.p("The split between the two was not estimated: `--posterior-split` also runs every scenario at the "
+              "posterior's weighted median on the same seeds (twice the runs) and splits the variance. "
+              "未分解两者各占多少；加 `--posterior-split` 可估计。")
+        return
+    doc.p("Split (`--posterior-split`): every scenario also ran at the posterior's weighted median on the same "
+          "seeds; the variance of the paired effect there is seed noise alone, the rest of the variance with "
+          "posterior draws is parameter uncertainty. Which dominates is the Pitman–Morgan test of "
+          "Var(with draws) = 2 × Var(at the median) on the paired replicates (5% level); \"unclear\" when it "
+          "cannot tell. 方差分解：在后验中位数处以相同种子另行运行，其效果方差即种子噪声；其余为参数不确定性。")
+    rows = []
+    for _, r in split[(split["region"] == "province") & split["metric"].isin(H.HEADLINE_OUTCOMES)].iterrows():
+        en, zh, _ = LABELS.get(r["metric"], (r["metric"], "", ""))
+        share = "–" if pd.isna(r["parameter_share"]) else f"{r['parameter_share']:.0%}"
+        rows.append([ctx.labels[int(r["scenario"])], f"{en.split(' (')[0]} {zh.split('(')[0]}".strip(),
+                     fmt.num(r["var_total"] ** 0.5), fmt.num(r["var_seed"] ** 0.5), share,
+                     "–" if pd.isna(r["p_value"]) else f"{r['p_value']:.2g}",
+                     {"parameter": "parameters 参数", "seed": "seed noise 种子噪声"}.get(r["dominates"], "unclear 无法区分")])
+    doc.table(["scenario 情景", "outcome 指标 (Jiangsu 全省)", "sd of effect, draws 抽样下效果标准差",
+               "sd at median (seed only) 中位数处标准差", "parameter share 参数占比", "p (Pitman–Morgan)",
+               "dominates 主导"], rows)

@@ -1,5 +1,6 @@
-"""``safegov compare BASE.toml OTHER.toml [...] --replicates R --seed S [--workers N] [--scheduler ADDR]
-[--out DIR]``: paired scenario comparison on common random numbers."""
+"""``safegov compare BASE.toml OTHER.toml [...] --replicates R --seed S [--posterior DIR [--posterior-split]]
+[--workers N] [--scheduler ADDR] [--out DIR]``: paired scenario comparison on common random numbers
+(and, with ``--posterior``, common posterior draws of the behavioural parameters)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import sys
 import textwrap
 
 from safegov.commands.batchopts import add_batch_flags, report_failures
-from safegov.commands.common import int_in, out_dir, scenario_path
+from safegov.commands.common import input_file, int_in, out_dir, scenario_path
 
 
 def register(sub) -> None:
@@ -31,6 +32,14 @@ def register(sub) -> None:
     p.add_argument("--model", default="sim", help=argparse.SUPPRESS)
     p.add_argument("--out", type=out_dir, default=None,
                    help="output folder (default outputs/compare-<scenarios>-s<seed>/)")
+    p.add_argument("--posterior", type=input_file, default=None, metavar="DIR",
+                   help="calibration results folder (or a posterior_<method>.parquet file): replicate r of every "
+                        "scenario runs with the same weighted draw of the behavioural parameters, so the intervals "
+                        "include parameter uncertainty as well as seed noise (picks posterior_abc-smc.parquet, "
+                        "else posterior_history-matching.parquet, else any posterior_*.parquet)")
+    p.add_argument("--posterior-split", action="store_true",
+                   help="with --posterior: also run every scenario at the posterior median on the same seeds "
+                        "(twice the runs) and say whether seed noise or parameter uncertainty dominates")
     p.add_argument("--no-figures", action="store_true", help="skip the figures")
     add_batch_flags(p)
     p.set_defaults(func=main)
@@ -48,6 +57,12 @@ def main(args) -> int:
         from sim.inputs import resolve_callable
 
         resolve_callable(args.model, "--model")
+    if args.posterior_split and args.posterior is None:
+        raise InputError("safegov compare", "--posterior-split", "needs --posterior DIR")
+    if args.posterior is not None:  # one line and exit 2 before any run
+        from experiments.compare.posterior import load_posterior
+
+        load_posterior(args.posterior)
     if args.out is not None:
         check_output_dir(args.out, "--out")
     check_scheduler(args.scheduler)
@@ -65,8 +80,11 @@ def main(args) -> int:
     result = run_compare(args.scenarios, replicates=replicates, seed=args.seed, setup=setup, out=args.out,
                          workers=args.workers, scheduler=args.scheduler, quiet=args.quiet,
                          chunk_size=args.chunk_size, model=args.model, figures=not args.no_figures,
-                         warning=warning)
+                         warning=warning, posterior=args.posterior, posterior_split=args.posterior_split)
     print(result["headline_text"])
+    if result["posterior_sentence"]:
+        for text in result["posterior_sentence"]:
+            print(textwrap.fill(text, width=110))
     for en, _zh in result["warnings"]:  # the report has both languages
         print(textwrap.fill("warning: " + en.replace("**", ""), width=110, subsequent_indent="  "))
     print()
