@@ -46,7 +46,7 @@ def test_prices_are_enforcement_cost_on_the_planned_counts():
     k = n * 6 * 10 * 12  # inspections a year at full capacity
     assert lines["cross_region_share"] == pytest.approx(
         0.3 * k * (costs.CROSS_REGION_INSPECTION / 1.5 - costs.INSPECTION))
-    assert lines["chem_platform"] == pytest.approx(0.2 * 50 * 12 * costs.CHEM_PLATFORM_FIRM_MONTH)
+    assert lines["chem_platform"] == pytest.approx(lv["chem_platform"] * 50 * 12 * costs.CHEM_PLATFORM_FIRM_MONTH)
 
 
 def test_cross_region_enforcement_costs_more_and_prices_grow_with_every_lever():
