@@ -100,7 +100,7 @@ def _log_scale(t: Target) -> bool:
 
 
 def observation_variance(t: Target, value: float) -> float:
-    """Variance of the figure around the model's value under the target's observation model."""
+    """Variance of a figure of size ``value`` under the target's observation model."""
     if t.observation == "count":
         mu = max(value, 0.5)  # a count of 0 still has Poisson variance of order 1
         return mu if t.family == "poisson" else mu + mu * mu / float(t.dispersion)
@@ -146,10 +146,11 @@ class TargetEmulator:
         return m, s ** 2
 
     def implausibility(self, X: np.ndarray) -> np.ndarray:
+        # The observation variance is the figure's own (evaluated at the figure): the model's
+        # run-to-run scatter is already in the emulator's variance (its white-noise term).
         mean, var = self.predict(X)
         z = float(self.target.value)
-        obs = np.array([observation_variance(self.target, max(v, z)) for v in np.atleast_1d(mean)])
-        return np.abs(z - mean) / np.sqrt(var + obs)
+        return np.abs(z - mean) / np.sqrt(var + observation_variance(self.target, z))
 
     def kernel_text(self) -> str:
         return str(self.gp.kernel_) if self.gp is not None else ""
@@ -346,7 +347,7 @@ def recovery_check(hm: HistoryMatch, points: int = 6, seed: int = 0, n: int = 50
             else:
                 z = draw_observation(t, comp, rng)
             mean, var = em.predict(X)
-            obs = np.array([observation_variance(t, max(v, z)) for v in mean])
+            obs = observation_variance(t, z)
             logw += -0.5 * (z - mean) ** 2 / (var + obs) - 0.5 * np.log(var + obs)
         w = np.exp(logw - logw.max())
         w /= w.sum()

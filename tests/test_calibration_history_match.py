@@ -4,7 +4,7 @@ Stand-in: accidents = 1000 (a + 0.5) a year and deaths falling by 10 b % of the 
 year, with no noise. Record: 1000 accidents in 2016 (Poisson) and deaths -25% from 2015 to 2020
 (tolerance 5 points). With the three-sigma cut-off the region is
 
-    |1000 - 1000 (a + 0.5)| <= 3 sqrt(max(1000 (a + 0.5), 1000))   ->  a in about [0.405, 0.595]
+    |1000 - 1000 (a + 0.5)| <= 3 sqrt(1000)                         ->  a in about [0.405, 0.595]
     |-25 + 50 b| <= 3 * 5                                           ->  b in [0.2, 0.8]
 
 so its volume is about 0.19 x 0.6 = 0.114 of the unit square.
