@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from calibration.history_match import HistoryMatch, from_unit, recovery_check
+from calibration.history_match import HistoryMatch, from_unit, recovery_check, recovery_coverage
 from sim import params
 from sim.outputs import atomic_write
 
@@ -69,7 +69,7 @@ def write_history_matching(hm: HistoryMatch, out: Path, spec, log=print) -> dict
         _csv(out / "recovery.csv", pd.DataFrame(recovery))
     validation_figure(hm, out / "figures" / "emulator_validation.png")
     nroy_figure(hm, out / "figures" / "nroy.png")
-    cover = float(np.mean([r["covered"] for r in recovery])) if recovery else None
+    cover = recovery_coverage(recovery) if recovery else None
     info = {
         "cutoff": hm.cutoff,
         "waves": [{"wave": w.index, "runs": w.runs, "emulator_runs": int(len(w.X)),
@@ -81,10 +81,11 @@ def write_history_matching(hm: HistoryMatch, out: Path, spec, log=print) -> dict
         "nroy_bounds": {k: [float(a), float(b)] for k, (a, b) in hm.bounds().items()},
         "recovery_coverage_90": cover,
         "recovery_cases": len({r["case"] for r in recovery}),
+        "recovery_values": sum(1 for r in recovery if r["interior"]),
     }
     if cover is not None:
-        log(f"history-matching: recovery check: {cover:.0%} of true values inside the 90% intervals "
-            f"({info['recovery_cases']} model-generated data sets)")
+        log(f"history-matching: recovery check: {cover:.0%} of {info['recovery_values']} true values (not on a "
+            f"prior's edge) inside the 90% intervals ({info['recovery_cases']} model-generated data sets)")
     return info
 
 
