@@ -178,8 +178,9 @@ def write_scenario(spec: CalibrationSpec, values: dict[str, float], path: Path, 
     lines = [
         f"# Written by `safegov calibrate {spec.path.name}` on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC.",
         f"# Behaviour fitted by {method} to the targets in {spec.targets_path.name} ({note}).",
-        "# The fitted values are posterior medians (abc-smc) or the point estimate; see the",
-        "# calibration output folder for intervals. Levers and schedules come from the parent file.",
+        "# The values are abc-smc's accepted particle closest to the record, or the point estimate, or",
+        "# history matching's medians; intervals are in the calibration output folder (parameters.csv).",
+        "# Levers and schedules come from the parent file.",
         *([f"# Spec: {spec.raw.description}"] if spec.raw.description else []),
         f"# Scale fitted at: {spec.setup or 'the scenario setup'}; seed {spec.seed}.",
         f'extends = "{rel}"',
@@ -281,8 +282,12 @@ def _calibrate(spec, out, methods, fit, held, started, *, workers, scheduler, qu
                           region_pool=hm.pool(seed=spec.seed) if hm is not None else None)
             samples = res["samples"]
             comps, weights = res["components"], samples["weight"].to_numpy()
-            estimate = None
+            # the point a scenario takes: the accepted particle closest to the record (marginal
+            # medians of a correlated posterior need not fit jointly)
+            closest = samples.loc[samples["distance"].idxmin()]
+            estimate = {p.name: float(closest[p.name]) for p in spec.free}
             info = {"generations": res["generations"], "epsilons": res["epsilons"],
+                    "effective_sample_size": float(1.0 / np.sum(weights ** 2)),
                     "evaluations_per_generation": res["evaluations"], "simulations": res["simulations"],
                     "ruled_out_by_history_matching": res["ruled_out"]}
         else:

@@ -84,7 +84,7 @@ def test_history_patterns_and_calibration_share_one_definition(monkeypatch):
         t = targets[target_name]
         p = patterns[name]
         assert p.reference == pytest.approx(100 * ((1 + t.value / 100) / t.scope_break_adjust - 1))
-        assert p.high - p.low == pytest.approx(2 * t.tolerance)
+        assert p.high - p.low == pytest.approx(2 * t.tolerance / t.scope_break_adjust)
         assert p.title.endswith(t.metric.replace("_", " "))
     changed = dict(targets)
     changed["jiangsu_deaths_change_2015_2020"] = type(t)(**{**targets["jiangsu_deaths_change_2015_2020"].__dict__,

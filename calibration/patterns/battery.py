@@ -393,9 +393,12 @@ def _history_patterns(runs: list[Summary], nantong_year: int = 2018) -> tuple[li
         # one definition: the calibration's target (figure, metric, tolerance, scope bridge)
         t = targets[target_name]
         change, tol, bridge, metric = float(t.value), float(t.tolerance), float(t.scope_break_adjust), t.metric
+        # the model's own change (one scope throughout): the figure and its tolerance divided
+        # by the bridge, as the calibration's observation model compares them
         ref = 100 * ((1 + change / 100) / bridge - 1)
-        band = f"±{tol:g} points" + (f"; the 2016 change of scope bridged with {bridge:g} (calibration/data.py)"
-                                     if bridge != 1 else "")
+        tol = tol / bridge
+        band = f"±{tol:.3g} points" + (f" (±{t.tolerance:g} on the published scale; the 2016 change of scope "
+                                       f"bridged with {bridge:g}, calibration/data.py)" if bridge != 1 else "")
         p = Pattern(
             name,
             "history",
