@@ -108,7 +108,11 @@ def _spec(tmp_path, extra="", targets=GOOD):
 def test_spec_parses(tmp_path):
     spec = load_spec(_spec(tmp_path, "[parameters.severity_scale]\nprior = \"uniform\"\nlow = 0.5\n"))
     assert [p.name for p in spec.free] == ["severity_scale"] and spec.free[0].low == 0.5
-    assert load_spec(ROOT / "calibration" / "specs" / "jiangsu.toml").holdout_after == 2021
+    jiangsu = load_spec(ROOT / "calibration" / "specs" / "jiangsu.toml")
+    assert jiangsu.holdout_after == 2020 and jiangsu.methods == ["history-matching", "abc-smc"]
+    held = {t.name for t in jiangsu.heldout_targets}
+    assert held == {"jiangsu_major_2021_2024", "deaths_change_2020_2024_national_trend"}
+    assert all(t.last_year <= 2020 for t in jiangsu.fit_targets)
 
 
 @pytest.mark.parametrize("extra,targets,needle", [
