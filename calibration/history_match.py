@@ -195,6 +195,7 @@ class Wave:
     emulators: list[TargetEmulator]
     validation: list[dict]
     nroy_fraction: float = 1.0         # share of the prior box not ruled out after this wave
+    reference_implausibility: np.ndarray | None = None  # of the reference sample, through this wave
     candidates_left: int = 0
     runs: int = 0
     seconds: float = 0.0
@@ -213,8 +214,7 @@ class HistoryMatch:
         X = np.atleast_2d(X)
         out = np.zeros(len(X))
         for w in self.waves[: len(self.waves) if waves is None else waves]:
-            for em in w.emulators:
-                out = np.maximum(out, em.implausibility(X))
+            out = np.maximum(out, wave_implausibility(w, X))
         return out
 
     def plausible(self, X: np.ndarray, waves: int | None = None) -> np.ndarray:
@@ -238,12 +238,22 @@ class HistoryMatch:
 
     def bounds(self) -> dict[str, tuple[float, float]]:
         """The smallest box (in parameter values) holding the reference sample's NROY points."""
-        pts = self.reference[self.plausible(self.reference)] if self.reference is not None else np.empty((0, 0))
+        if self.reference is None or not self.waves:
+            return {}
+        pts = self.reference[self.waves[-1].reference_implausibility <= self.cutoff]
         if len(pts) == 0:
             return {}
         lo, hi = pts.min(axis=0), pts.max(axis=0)
         a, b = from_unit(self.free, lo), from_unit(self.free, hi)
         return {p.name: (a[p.name], b[p.name]) for p in self.free}
+
+
+def wave_implausibility(wave: Wave, X: np.ndarray) -> np.ndarray:
+    """max over one wave's emulators of I_j at X: shape (n,)."""
+    out = np.zeros(len(X))
+    for em in wave.emulators:
+        out = np.maximum(out, em.implausibility(X))
+    return out
 
 
 def fit_values(fit_targets: list[Target], comps: np.ndarray) -> np.ndarray:
@@ -291,8 +301,11 @@ def run_history_matching(simulator, free: list[FreeParam], fit: list[int], *, wa
             validation.append(cross_validate(t, TX, values[:, j], seed=seed + j))
             emulators.append(TargetEmulator(t, seed + j).fit(TX, values[:, j]))
         wave = Wave(k + 1, TX, values, TC, emulators, validation, runs=len(X) * replicates)
+        # the reference sample's implausibility, carried from wave to wave (each wave adds its own)
+        before = hm.waves[-1].reference_implausibility if hm.waves else np.zeros(len(hm.reference))
+        wave.reference_implausibility = np.maximum(before, wave_implausibility(wave, hm.reference))
         hm.waves.append(wave)
-        wave.nroy_fraction = float(hm.plausible(hm.reference).mean())
+        wave.nroy_fraction = float((wave.reference_implausibility <= cutoff).mean())
         wave.candidates_left = int(hm.plausible(pool).sum())
         wave.seconds = time.perf_counter() - t0
         if log:
@@ -326,7 +339,7 @@ def recovery_check(hm: HistoryMatch, points: int = 6, seed: int = 0, n: int = 50
     parameter the targets do not inform has an interval as wide as its prior and is covered
     trivially; its width says so.
     """
-    from calibration.likelihood import draw_observation
+    from calibration.likelihood import draw_figure
 
     wave = hm.waves[0]
     rng = np.random.default_rng(seed)
@@ -345,13 +358,7 @@ def recovery_check(hm: HistoryMatch, points: int = 6, seed: int = 0, n: int = 50
         for t in hm.fit_targets:
             j = fit_index[t.name]
             em = TargetEmulator(t, seed + j).fit(wave.X[keep], wave.values[keep, j])
-            comp = np.array([wave.values[i, j], 0.0])
-            if t.observation == "relative_change":
-                z = float(rng.normal(wave.values[i, j], float(t.tolerance)))
-            elif t.observation == "share":
-                z = float(np.clip(rng.normal(wave.values[i, j], float(t.tolerance)), 0, 1))
-            else:
-                z = draw_observation(t, comp, rng)
+            z = draw_figure(t, float(wave.values[i, j]), rng)
             mean, var = em.predict(X)
             obs = observation_variance(t, z)
             logw += -0.5 * (z - mean) ** 2 / (var + obs) - 0.5 * np.log(var + obs)

@@ -140,8 +140,8 @@ def nroy_figure(hm: HistoryMatch, path: Path) -> Path:
     for k, p in enumerate(hm.free):
         ax = axes[k // cols][k % cols]
         ax.hist(ref[:, k], bins=bins, color="#eeeeee", label=label("prior", "先验"))
-        for i in range(len(hm.waves)):
-            keep = ref[hm.plausible(ref, waves=i + 1)]
+        for i, w in enumerate(hm.waves):
+            keep = ref[w.reference_implausibility <= hm.cutoff]
             ax.hist(keep[:, k], bins=bins, color=colours[min(i, len(colours) - 1)],
                     label=label(f"after wave {i + 1}", f"第{i + 1}轮后"))
         ticks = [0, 0.5, 1]

@@ -172,7 +172,11 @@ def distance(targets: list[Target], comps: np.ndarray) -> float:
 
 def draw_observation(t: Target, comp: np.ndarray, rng: np.random.Generator) -> float:
     """One draw of the figure from the observation model (posterior predictive)."""
-    pred = predicted(t, comp)
+    return draw_figure(t, predicted(t, comp), rng)
+
+
+def draw_figure(t: Target, pred: float, rng: np.random.Generator) -> float:
+    """One draw of the figure around the model's figure ``pred`` (the observation model)."""
     if t.observation == "count":
         mu = max(pred, MU_FLOOR)
         if t.family == "poisson":

@@ -202,6 +202,13 @@ def _literature(key: str) -> dict:
     return refdata.lookup({"file": "literature_effects.csv", "key": key}, allow_recalled=False, source="patterns", key=key)
 
 
+def _literature_pattern(name: str, group: str, key: str, title: str, title_zh: str, unit: str) -> Pattern:
+    """A pattern whose reference, band, source and confidence are one row of literature_effects.csv."""
+    lit = _literature(key)
+    return Pattern(name, group, title, title_zh, float(lit["value"]), float(lit["low"]), float(lit["high"]), unit,
+                   lit["source"], lit["confidence"], lit["note"])
+
+
 # ----------------------------------------------------------------------------- the patterns
 def _baseline_patterns(runs: list[Summary]) -> list[Pattern]:
     out = []
@@ -517,71 +524,47 @@ def _rct_patterns(runs: list[Summary]) -> tuple[list[Pattern], pd.DataFrame]:
         return (float(e.effect.iloc[0]), float(e.low.iloc[0]), float(e.high.iloc[0])) if len(e) else (math.nan,) * 3
 
     out = []
-    lit = _literature("penalty_inspection_effect_2yr")
-    p = Pattern(
+    p = _literature_pattern(
         "rct_penalty_effect",
         "inspection experiment",
+        "penalty_inspection_effect_2yr",
         "Random inspection ending in a penalty: accident risk, years 1-2",
         "随机检查且立案处罚：检查后两年事故风险变化",
-        float(lit["value"]),
-        float(lit["low"]),
-        float(lit["high"]),
         "%",
-        lit["source"],
-        lit["confidence"],
-        lit["note"],
     )
     est, lo, hi = effect("penalty", 12)
     p.model, p.model_low, p.model_high = 100 * est, 100 * lo, 100 * hi
     out.append(p)
-    lit = _literature("no_penalty_inspection_effect")
-    p = Pattern(
+    p = _literature_pattern(
         "rct_no_penalty_effect",
         "inspection experiment",
+        "no_penalty_inspection_effect",
         "Random inspection finding nothing: accident risk, years 1-2",
         "随机检查未发现问题：检查后两年事故风险变化",
-        float(lit["value"]),
-        float(lit["low"]),
-        float(lit["high"]),
         "%",
-        lit["source"],
-        lit["confidence"],
-        lit["note"],
     )
     est, lo, hi = effect("nothing_found", 12)
     p.model, p.model_low, p.model_high = 100 * est, 100 * lo, 100 * hi
     out.append(p)
     last = int(rows["year"].max())
-    lit = _literature("inspection_effect_fade_ratio")
-    p = Pattern(
+    p = _literature_pattern(
         "rct_penalty_fade",
         "inspection experiment",
+        "inspection_effect_fade_ratio",
         f"Penalty effect in year {last} over years 1-2",
         f"立案处罚效果：第{last}年相对前两年",
-        float(lit["value"]),
-        float(lit["low"]),
-        float(lit["high"]),
         "ratio",
-        lit["source"],
-        lit["confidence"],
-        lit["note"],
     )
     early, late = effect("penalty", 12)[0], effect("penalty", last)[0]
     p.model = abs(late) / abs(early) if early else math.nan  # faded: little effect left, either way
     out.append(p)
-    lit = _literature("random_inspection_itt_4yr")
-    p = Pattern(
+    p = _literature_pattern(
         "rct_intention_to_treat",
         "inspection experiment",
+        "random_inspection_itt_4yr",
         f"Every randomly inspected firm: accidents over {last} years",
         f"全部随机受检企业：{last}年内事故变化",
-        float(lit["value"]),
-        float(lit["low"]),
-        float(lit["high"]),
         "%",
-        lit["source"],
-        lit["confidence"],
-        lit["note"],
     )
     allyears = (
         rows[rows.metric == "accidents"]
@@ -702,19 +685,13 @@ def _capture(tags: dict[str, list[Summary]]) -> Pattern:
     base = {s.replicate: s for s in tags.get("baseline", [])}
     cap = {s.replicate: s for s in tags.get("capture", [])}
     reps = sorted(set(base) & set(cap))
-    lit = _literature("capture_death_rate_increase")
-    p = Pattern(
+    p = _literature_pattern(
         "capture_at_bounds",
         "capture",
+        "capture_death_rate_increase",
         "Deaths with personal-relationship capture at its bounds",
         "人情关系参数取极值时死亡人数变化",
-        float(lit["value"]),
-        float(lit["low"]),
-        float(lit["high"]),
         "%",
-        lit["source"],
-        lit["confidence"],
-        lit["note"],
     )
     p.model, p.model_low, p.model_high = mean_ci([100 * (_total(cap[r], "deaths") / _total(base[r], "deaths") - 1) for r in reps])
     return p

@@ -38,17 +38,23 @@ def start_server(port: int, lang: str = "en", timeout: float = 90.0, log=None, s
                              *extra],
                             cwd=ROOT, env=env, stdout=log or subprocess.DEVNULL, stderr=subprocess.STDOUT,
                             start_new_session=True)
+    return wait_until_listening(proc, port, timeout, "dashboard server")
+
+
+def wait_until_listening(proc: subprocess.Popen, port: int, timeout: float, what: str) -> subprocess.Popen:
+    """``proc`` once it accepts connections on ``port``; stopped, and RuntimeError, if it exits or
+    does not listen within ``timeout`` seconds."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"dashboard server exited with status {proc.returncode}")
+            raise RuntimeError(f"{what} exited with status {proc.returncode}")
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.5):
                 return proc
         except OSError:
             time.sleep(0.3)
     stop_server(proc)
-    raise RuntimeError(f"dashboard server did not listen on port {port} within {timeout:.0f} s")
+    raise RuntimeError(f"{what} did not listen on port {port} within {timeout:.0f} s")
 
 
 def stop_server(proc: subprocess.Popen) -> None:

@@ -7,13 +7,12 @@ localhost port, steps the model a year and writes docs/viz.png.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from .browser import ROOT, free_port, launch, stop_server
+from .browser import ROOT, free_port, launch, stop_server, wait_until_listening
 
 VIZ_APP = ROOT / "docs" / "viz_app.py"
 
@@ -28,17 +27,7 @@ def start_viz_server(port: int, app: Path = VIZ_APP, timeout: float = 90.0, log=
     proc = subprocess.Popen([str(solara), "run", str(app), "--port", str(port), "--host", "127.0.0.1", "--production",
                              "--no-open"], cwd=ROOT, env=env, stdout=log or subprocess.DEVNULL,
                             stderr=subprocess.STDOUT, start_new_session=True)
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"solara run {app.name} exited with status {proc.returncode}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return proc
-        except OSError:
-            time.sleep(0.3)
-    stop_server(proc)
-    raise RuntimeError(f"solara run {app.name} did not listen on port {port} within {timeout:.0f} s")
+    return wait_until_listening(proc, port, timeout, f"solara run {app.name}")
 
 
 def open_viz_page(browser, url: str, width: int = 1500, height: int = 1300):
