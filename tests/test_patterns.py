@@ -93,3 +93,35 @@ def test_history_patterns_and_calibration_share_one_definition(monkeypatch):
     p = {p.name: p for p in battery._history_patterns(runs)[0]}["history_deaths"]
     bridge = changed["jiangsu_deaths_change_2015_2020"].scope_break_adjust
     assert p.reference == pytest.approx(100 * (0.5 / bridge - 1))
+
+
+def test_cause_and_penalty_patterns_are_the_calibration_targets(monkeypatch):
+    """The cause shares and the penalty rate the battery checks are the calibration's share targets
+    (figure and tolerance): change a target and the pattern follows."""
+    import numpy as np
+
+    from calibration.patterns import battery
+    from calibration.patterns.simulate import Summary
+
+    annual = {m: np.full(3, v) for m, v in {
+        "accidents_human": 80.0, "accidents_combined": 15.0, "accidents_unavoidable": 5.0,
+        "accidents_larger_or_worse": 2.0, "accidents_major_or_worse": 0.0, "accidents_reported": 100.0,
+        "deaths_reported": 70.0, "penalty_cases": 10.0, "inspections": 100.0}.items()}
+    runs = [Summary("baseline", r, 2024, dict(annual)) for r in range(2)]
+    targets = battery.history_targets()
+    human = targets[battery.CAUSE_TARGETS["human"]]
+    penalty = targets[battery.PENALTY_TARGET]
+    p = {p.name: p for p in battery._baseline_patterns(runs)}
+    assert p["causes_human"].reference == pytest.approx(100 * human.value)
+    assert p["causes_human"].high - p["causes_human"].low == pytest.approx(200 * human.tolerance)
+    assert p["causes_human"].model == pytest.approx(80.0)
+    assert p["penalty_cases_per_inspection"].reference == pytest.approx(100 * penalty.value)
+    assert p["penalty_cases_per_inspection"].model == pytest.approx(10.0)
+    changed = dict(targets)
+    changed[penalty.name] = type(penalty)(**{**penalty.__dict__, "value": 0.05, "tolerance": 0.01})
+    changed[human.name] = type(human)(**{**human.__dict__, "value": 0.8})
+    monkeypatch.setattr(battery, "history_targets", lambda: changed)
+    p = {p.name: p for p in battery._baseline_patterns(runs)}
+    assert p["penalty_cases_per_inspection"].reference == pytest.approx(5.0)
+    assert (p["penalty_cases_per_inspection"].low, p["penalty_cases_per_inspection"].high) == pytest.approx((3.0, 7.0))
+    assert p["causes_human"].passed and p["causes_unavoidable"].reference == pytest.approx(10.0)

@@ -214,21 +214,28 @@ def _baseline_patterns(runs: list[Summary]) -> list[Pattern]:
     out = []
     causes = np.array([[_total(s, f"accidents_{c}") for c in ("human", "combined", "unavoidable")] for s in runs])
     shares = 100 * causes / causes.sum(axis=1, keepdims=True)
-    for i, (cause, zh, ref) in enumerate(
-        (("human", "纯人因", 88.0), ("combined", "人物综合", 10.0), ("unavoidable", "不可避免", 2.0))
-    ):
+    # one definition: the calibration's cause-share targets (the unavoidable share is what is left)
+    targets = history_targets()
+    human, combined = targets[CAUSE_TARGETS["human"]], targets[CAUSE_TARGETS["combined"]]
+    refs = {
+        "human": (100 * human.value, 100 * human.tolerance),
+        "combined": (100 * combined.value, 100 * combined.tolerance),
+        "unavoidable": (100 * (1 - human.value - combined.value), 100 * human.tolerance),
+    }
+    for i, (cause, zh) in enumerate((("human", "纯人因"), ("combined", "人物综合"), ("unavoidable", "不可避免"))):
+        ref, tol = refs[cause]
         p = Pattern(
             f"causes_{cause}",
             "causes",
             f"Share of {cause}-cause accidents",
             f"{zh}事故占比",
             ref,
-            ref - 2,
-            ref + 2,
+            ref - tol,
+            ref + tol,
             "%",
-            "paper 一(三): the 88:10:2 rule (Heinrich 1931)",
+            human.source,
             "paper",
-            "±2 percentage points",
+            f"±{tol:g} percentage points (calibration target tolerance)",
         )
         p.model, p.model_low, p.model_high = mean_ci(shares[:, i])
         out.append(p)
@@ -296,21 +303,20 @@ def _baseline_patterns(runs: list[Summary]) -> list[Pattern]:
     )
     out.append(p)
 
-    cases = float(_fact("Kunshan", "2020-01..05", "penalty_cases")["value"])
-    insp = float(_fact("Kunshan", "2020-01..05", "inspections_industrial_firms")["value"])
-    ref = 100 * cases / insp
+    penalty = targets[PENALTY_TARGET]
+    ref, tol = 100 * penalty.value, 100 * penalty.tolerance
     p = Pattern(
         "penalty_cases_per_inspection",
         "enforcement",
         "Penalty cases per inspection",
         "立案处罚占检查比例",
         ref,
-        5.0,
-        30.0,
+        ref - 2 * tol,
+        ref + 2 * tol,
         "%",
-        "Kunshan Jan-May 2020: 318 penalty cases, 1,833 inspections (jiangsu_facts.csv)",
+        penalty.source,
         "verified-secondary",
-        "5-30%: one strict county; the paper notes counties with none (assumption)",
+        f"±{2 * tol:g} points (two calibration tolerances): one strict county; the paper notes counties with none",
     )
     p.model, p.model_low, p.model_high = mean_ci(
         [100 * _total(s, "penalty_cases") / max(_total(s, "inspections"), 1) for s in runs]
@@ -382,6 +388,11 @@ HISTORY_TARGETS = {
     "history_larger": ("jiangsu_larger_change_2015_2020", "较大及以上事故"),
     "history_chemical_producers": ("jiangsu_chemical_producers_change_2015_2020", "化工生产企业数"),
 }
+
+
+#: The cause-share and enforcement patterns' targets (same file).
+CAUSE_TARGETS = {"human": "human_cause_share_2015_2020", "combined": "combined_cause_share_2015_2020"}
+PENALTY_TARGET = "penalty_cases_per_inspection_2020"
 
 
 def history_targets() -> dict:
