@@ -46,6 +46,12 @@ class Tally:
             return
         self.data[self.month_index, :, INDEX[metric]] += scale * self.by_county(values)
 
+    def add_county(self, metric: str, values: np.ndarray) -> None:
+        """Add values already summed by county."""
+        if self.month_index < 0:
+            return
+        self.data[self.month_index, :, INDEX[metric]] += values
+
     def add(self, metric: str, county: np.ndarray, weights: np.ndarray | float | None = None) -> None:
         if self.month_index < 0:
             return

@@ -14,7 +14,7 @@ import mesa
 import numpy as np
 from mesa.discrete_space import Network
 
-from sim import population
+from sim import fused, population
 from sim import sectors as S
 from sim.agents import Enterprise, GridWorker, Inspector, SafetyCommittee
 from sim.context import Month, World
@@ -189,7 +189,7 @@ class SafetyModel(mesa.Model):
         # 10. Training and party branches raise awareness, which decays.
         trained = awareness.train_and_decay(firms, month, forced=self._take("train"))
         # 1. Compliance: bounded-rational deterrence decision with peers; management follows.
-        county_compliance = world.by_county(firms.compliant & firms.active) / np.maximum(world.by_county(firms.active), 1)
+        county_compliance = fused.county_share(firms.compliant, firms.active, firms.county, world.n_counties)
         compliance.decide(firms, month, self.accident_rate, county_compliance)
         # 2. Equipment ageing and hidden-hazard build-up.
         hazards.evolve(firms, month)
@@ -202,10 +202,10 @@ class SafetyModel(mesa.Model):
         firms.last_accident[events.slot] = month.number
         # 13. Statistics: officials under accident targets hide some small accidents (瞒报).
         in_statistics = reporting.reported(firms, events, assessed.grade, month)
-        minor, near = severity.pyramid_expectations(firms, rates, month)
+        minor, near = severity.pyramid_by_county(firms, rates, month)
         pyramid_rng = month.rng("pyramid")
-        minor_c = pyramid_rng.poisson(world.by_county(minor))
-        near_c = pyramid_rng.poisson(world.by_county(near))
+        minor_c = pyramid_rng.poisson(minor)
+        near_c = pyramid_rng.poisson(near)
         # 8. Grid governance: patrols, detection, delayed reports (大数据+网格化+铁脚板).
         patrol = grid.patrol(firms, month, information.report_delay(month))
         detect_c = world.by_county.mean(patrol.visit_probability) * self.bh["grid_skill_ratio"] * month.lv["inspector_skill"]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import mesa
 import numpy as np
 
-from sim import costs
+from sim import costs, fused
 from sim import outcomes as O
 from sim import sectors as S
 from sim.context import Month
@@ -31,6 +31,22 @@ COLLECTED = (
     "compliance_rate",
     "hazards_per_enterprise",
     "committee_priority",
+)
+
+
+#: The columns of sim.fused.county_stocks (per-slot values summed by county at month end).
+STOCK_COLUMNS = (
+    "grid_visits",
+    "grid_reports",
+    "trained",
+    "compliance_cost_10k_cny",
+    "compliant_enterprises",
+    "hidden_hazards",
+    "unregulated_enterprises",
+    "blacklisted_enterprises",
+    "chemical_enterprises",
+    "major_hazard_enterprises",
+    "enterprises",
 )
 
 
@@ -158,21 +174,27 @@ class Recorder:
         t.add("accident_closures", county[out.closed_accident], m)
 
     def _stocks(self, month: Month, firms: Enterprises, out: MonthOutcome) -> None:
-        t, m, active = self.tally, month.firms_per_agent, firms.active
-        for name, values in (
-            ("grid_visits", out.patrol.visited),
-            ("grid_reports", out.patrol.reported),
-            ("trained", out.trained),
-            ("compliance_cost_10k_cny", firms.safety_cost * firms.investment * active),
-            ("compliant_enterprises", firms.compliant & active),
-            ("hidden_hazards", firms.hazards * active),
-            ("unregulated_enterprises", ~out.is_regulated & active),
-            ("blacklisted_enterprises", firms.blacklist_months > 0),
-            ("chemical_enterprises", (firms.sector == S.CHEMICALS) & active),
-            ("major_hazard_enterprises", firms.major_hazard & active),
-            ("enterprises", active),
-        ):
-            t.add_slots(name, values, m)
+        t, m = self.tally, month.firms_per_agent
+        # one fused pass over the slots (sim/fused.py) for every stock, in STOCK_COLUMNS order
+        stocks = fused.county_stocks(
+            firms.county,
+            month.world.n_counties,
+            out.patrol.visited,
+            out.patrol.reported,
+            out.trained,
+            firms.safety_cost,
+            firms.investment,
+            firms.compliant,
+            firms.hazards,
+            out.is_regulated,
+            firms.blacklist_months,
+            firms.sector,
+            S.CHEMICALS,
+            firms.major_hazard,
+            firms.active,
+        )
+        for j, name in enumerate(STOCK_COLUMNS):
+            t.add_county(name, m * stocks[:, j])
         t.add("exits", firms.county[out.exits], m)
         t.add("entries", firms.county[out.entries], m)
         t.set("committee_priority", out.priority)

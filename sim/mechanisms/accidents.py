@@ -27,6 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
+from sim import fused
 from sim.context import Month
 from sim.state import FLOAT, Enterprises
 
@@ -41,10 +42,11 @@ class Rates:
     human: np.ndarray
     combined: np.ndarray
     unavoidable: np.ndarray
+    total: np.ndarray | None = None  # all causes; computed once when not given (several mechanisms read it)
 
-    @property
-    def total(self) -> np.ndarray:
-        return self.human + self.combined + self.unavoidable
+    def __post_init__(self):
+        if self.total is None:
+            self.total = self.human + self.combined + self.unavoidable
 
 
 @dataclass
@@ -79,12 +81,24 @@ def unsafe_acts(ent: Enterprises, bh: dict[str, float]) -> np.ndarray:
 
 
 def rates(ent: Enterprises, bh: dict[str, float]) -> Rates:
-    base = bh["base_incident_rate"] * exposure(ent)
-    acts = base * unsafe_acts(ent, bh)
-    uc = -np.expm1(-bh["condition_sensitivity"] * ent.hazards)
-    return Rates(
-        human=acts * (1.0 - uc), combined=acts * uc * bh["combined_amplifier"], unavoidable=base * bh["unavoidable_rate"]
+    """base = base_incident_rate x exposure; acts = base x unsafe_acts; uc = 1 - exp(-condition_
+    sensitivity x hazards): human = acts (1 - uc), combined = acts uc combined_amplifier,
+    unavoidable = base unavoidable_rate (one fused pass, sim/fused.py; expm1 in numpy)."""
+    uc = -np.expm1(FLOAT(-bh["condition_sensitivity"]) * ent.hazards)
+    human, combined, unavoidable, total = fused.rates(
+        ent.suspended_months,
+        ent.base_exposure,
+        ent.management,
+        ent.worker_awareness,
+        uc,
+        bh["base_incident_rate"],
+        bh["unsafe_act_rate"],
+        bh["management_effect"],
+        bh["awareness_effect"],
+        bh["combined_amplifier"],
+        bh["unavoidable_rate"],
     )
+    return Rates(human, combined, unavoidable, total)
 
 
 def occur(r: Rates, month: Month, uid: np.ndarray) -> Events:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim import fused
 from sim.context import Month
 from sim.state import FLOAT, Enterprises
 
@@ -30,13 +31,22 @@ def train_and_decay(ent: Enterprises, month: Month, forced: np.ndarray | None = 
     """
     lv, bh = month.lv, month.bh
     u = month.rng("awareness").random(ent.n, dtype=FLOAT)
-    trained = (u < lv["training_rate"] / 12.0) & ent.active
+    force = np.zeros(ent.n, dtype=bool)
     if forced is not None and len(forced):
-        trained[forced] = True
-    gain = np.where(trained, FLOAT(bh["training_gain"]), FLOAT(0.0))
-    gain += FLOAT(bh["party_branch_gain"]) * party_branch(ent, lv)
-    decay, floor = bh["awareness_decay"], bh["awareness_floor"]
-    for aw in (ent.owner_awareness, ent.worker_awareness):
-        aw += gain * (1.0 - aw) - decay * (aw - floor)
-        np.clip(aw, 0.0, 1.0, out=aw)
-    return trained
+        force[forced] = True
+    # one fused pass (sim/fused.py): gain = training_gain if trained + party_branch_gain if a
+    # branch; aw += gain (1 - aw) - awareness_decay (aw - awareness_floor), clipped to [0, 1]
+    return fused.train_and_decay(
+        u,
+        ent.active,
+        force,
+        ent.branch_draw,
+        ent.owner_awareness,
+        ent.worker_awareness,
+        lv["training_rate"] / 12.0,
+        lv["party_building"],
+        bh["training_gain"],
+        bh["party_branch_gain"],
+        bh["awareness_decay"],
+        bh["awareness_floor"],
+    )

@@ -40,8 +40,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim import fused
 from sim.context import Month
-from sim.mechanisms import sanctions
+from sim.mechanisms import information, sanctions
 from sim.state import FLOAT, Enterprises
 
 
@@ -69,26 +70,52 @@ def expected_sanction(ent: Enterprises, month: Month) -> np.ndarray:
     return caught * (FLOAT(1.0) - ent.expected_leniency) * sanction_if_caught(ent, month)
 
 
-def decide(ent: Enterprises, month: Month, accident_rate: np.ndarray, county_compliance: np.ndarray) -> np.ndarray:
-    """Update ``ent.compliant``, ``ent.investment`` and ``ent.management``; return P(comply)."""
-    bh = month.bh
-    delta = expected_sanction(ent, month)
-    risk = weighted(FLOAT(1.0 - bh["optimism"]) * accident_rate.astype(FLOAT, copy=False), bh["probability_weighting"])
-    delta += risk * FLOAT(bh["accident_cost"] * bh["management_effect"])
-    delta += FLOAT(bh["moral_weight"]) * ent.owner_awareness
-    peers = (bh["peer_weight"] * (2.0 * county_compliance - 1.0)).astype(FLOAT)
-    delta += peers[ent.county]
-    delta -= FLOAT(1.0 - bh["violator_spending"])
-    p_comply = FLOAT(1.0) / (FLOAT(1.0) + np.exp(delta * FLOAT(-1.0 / bh["decision_noise"])))
+def decide(ent: Enterprises, month: Month, accident_rate: np.ndarray, county_compliance: np.ndarray) -> None:
+    """Update ``ent.compliant``, ``ent.investment`` and ``ent.management``.
+
+    A share review_rate of firms reviews its decision: Delta = expected_sanction +
+    w((1 - optimism) lambda_i) accident_cost management_effect + moral_weight owner_awareness +
+    peer_weight (2 q_county - 1) - (1 - violator_spending), and it complies with probability
+    P = sigma(Delta / decision_noise). Delta is needed only for the firms that review, so it is
+    computed for them alone; the arithmetic is fused (sim/fused.py), the probability weights
+    and the exponential stay in numpy. The numpy form of the rule (``expected_sanction``
+    and friends above) is the reference the tests check it against (tests/test_sim_fused.py).
+    """
+    bh, lv = month.bh, month.lv
     # One draw per firm: u < review_rate decides whether it reviews, u / review_rate its choice.
-    review_rate = bh["review_rate"]
     u = month.rng("compliance").random(ent.n, dtype=FLOAT)
-    review = u < review_rate
-    choice = (u / review_rate) < p_comply
-    ent.compliant[:] = np.where(review, choice, ent.compliant) | ent.intrinsic
-    ent.investment[:] = np.where(ent.compliant, FLOAT(1.0), FLOAT(bh["violator_spending"]))
-    ent.management += FLOAT(bh["management_adjustment"]) * (ent.investment - ent.management)
-    return p_comply
+    review = np.flatnonzero(u < FLOAT(bh["review_rate"]))
+    keep, gamma = FLOAT(1.0 - bh["optimism"]), bh["probability_weighting"]
+    vis = information.blacklist_visibility(month)
+    delta = fused.compliance_margin(
+        review,
+        weighted(keep * ent.perceived_detection[review], gamma),
+        ent.expected_leniency,
+        ent.level,
+        ent.blacklist_months,
+        weighted(keep * accident_rate[review].astype(FLOAT, copy=False), gamma),
+        ent.owner_awareness,
+        ent.county,
+        (bh["peer_weight"] * (2.0 * county_compliance - 1.0)).astype(FLOAT),
+        lv["fine_level"] * 12.0 * (1.0 - bh["violator_spending"]),
+        bh["sanction_escalation"],
+        bh["joint_punishment_weight"] * lv["blacklist_strength"] * vis * lv["blacklist_months"] / 12.0,
+        bh["accident_cost"] * bh["management_effect"],
+        bh["moral_weight"],
+        bh["violator_spending"],
+    )
+    fused.comply(
+        review,
+        np.exp(delta * FLOAT(-1.0 / bh["decision_noise"])),
+        u,
+        ent.intrinsic,
+        ent.compliant,
+        ent.investment,
+        ent.management,
+        bh["review_rate"],
+        bh["violator_spending"],
+        bh["management_adjustment"],
+    )
 
 
 def learn(
@@ -116,12 +143,18 @@ def learn(
     bh, world = month.bh, month.world
     active = world.by_county(ent.active)
     penalties = world.by_county(caught_probability * (1.0 - letoff) * (~ent.compliant & ent.active))
-    penalties_per_firm = penalties / np.maximum(active, 1)
-    delta = FLOAT(bh["detection_learning"])
-    w = bh["own_experience_weight"]
-    publicity = (bh["publicity_salience"] * penalties_per_firm).astype(FLOAT)[ent.county] * is_regulated
+    heard = (bh["publicity_salience"] * (penalties / np.maximum(active, 1))).astype(FLOAT)
     # a perceived probability: what firms hear of adds to what they can see, up to certainty
-    peers = np.minimum(caught_probability + publicity, FLOAT(1.0))
-    signal = (1.0 - w) * peers + w * own_signal
-    ent.perceived_detection += delta * (signal - ent.perceived_detection)
-    ent.expected_leniency += delta * (letoff - ent.expected_leniency)
+    # (one fused pass, sim/fused.py)
+    fused.learn(
+        caught_probability,
+        own_signal,
+        letoff,
+        is_regulated,
+        ent.county,
+        heard,
+        ent.perceived_detection,
+        ent.expected_leniency,
+        bh["detection_learning"],
+        bh["own_experience_weight"],
+    )

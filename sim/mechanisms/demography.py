@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim import population
+from sim import fused, population
 from sim import sectors as S
 from sim.context import Month
 from sim.state import FLOAT, Enterprises
@@ -79,7 +79,6 @@ def enter(ent: Enterprises, month: Month) -> np.ndarray:
 def current_sector_mix(ent: Enterprises) -> np.ndarray:
     """Sector shares of active firms by region, (3, sectors); a region with none keeps the input mix."""
     n_sec = len(S.SECTORS)
-    counts = np.bincount(ent.region[ent.active].astype(np.int64) * n_sec + ent.sector[ent.active], minlength=3 * n_sec)
-    counts = counts.reshape(3, n_sec).astype(float)
+    counts = fused.sector_counts(ent.region, ent.sector, ent.active, n_sec)
     total = counts.sum(axis=1, keepdims=True)
     return np.where(total > 0, counts / np.maximum(total, 1), S.SECTOR_MIX)

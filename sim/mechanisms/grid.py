@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim import fused
 from sim.context import Month
 from sim.state import FLOAT, Enterprises
 
@@ -32,23 +33,28 @@ class Patrol:
 def patrol(ent: Enterprises, month: Month, delay: int) -> Patrol:
     lv, bh, world = month.lv, month.bh, month.world
     workers = lv["grid_workers_per_grid"]
-    real_firms_per_grid = world.by_county(ent.active) * month.firms_per_agent / np.maximum(world.grids_per_county, 1)
-    coverage = np.minimum(1.0, workers * bh["grid_visits"] / np.maximum(real_firms_per_grid, 1.0))
-    v = coverage.astype(FLOAT)[ent.county]
-    if workers > 0:
-        v = np.where(ent.major_hazard, FLOAT(1.0), v)
-    v = v * ent.active
     u = month.rng("grid").random(ent.n, dtype=FLOAT)
-    visited = u < v
-    seen = np.flatnonzero(visited)
-    p_find = bh["grid_skill_ratio"] * lv["inspector_skill"] * -np.expm1(-ent.hazards[seen] / bh["violation_hazards"])
-    found = seen[u[seen] < v[seen] * p_find]
-    reported = np.zeros(ent.n, dtype=bool)
-    reported[found] = True
-    ent.hazards[found] *= 1.0 - bh["grid_fix_share"]
-    ent.report_hazards[found] = ent.hazards[found]
-    ent.report_month[found] = month.number + delay
-    ent.owner_awareness[seen] = np.minimum(1.0, ent.owner_awareness[seen] + bh["grid_visit_gain"])
+    # the arithmetic is fused (sim/fused.py; reference: tests/test_sim_fused.py); expm1 in numpy
+    visited, reported, v = fused.patrol(
+        ent.active,
+        ent.major_hazard,
+        ent.county,
+        world.n_counties,
+        np.asarray(world.grids_per_county, np.float64),
+        u,
+        -np.expm1(-ent.hazards / FLOAT(bh["violation_hazards"])),
+        ent.hazards,
+        ent.owner_awareness,
+        ent.report_hazards,
+        ent.report_month,
+        float(month.firms_per_agent),
+        workers * bh["grid_visits"],
+        workers > 0,
+        bh["grid_skill_ratio"] * lv["inspector_skill"],
+        bh["grid_fix_share"],
+        bh["grid_visit_gain"],
+        month.number + delay,
+    )
     return Patrol(visited, reported, v)
 
 

@@ -11,20 +11,23 @@ on-the-spot advice in grid.py, the chemicals platform in information.py.
 
 from __future__ import annotations
 
-import numpy as np
-
+from sim import fused
 from sim.context import Month
 from sim.state import Enterprises
 
 
 def evolve(ent: Enterprises, month: Month) -> None:
     bh = month.bh
-    s = ent.investment
-    e = ent.equipment
-    e += bh["equipment_renewal"] * s * (1.0 - e) - bh["equipment_decay"] * (1.0 - s)
-    np.clip(e, 0.0, 1.0, out=e)
-    floor = bh["hazard_floor"]
-    inflow = bh["hazard_inflow"] * ent.hazard_size * (floor + (1.0 - floor) * (1.0 - s))
-    inflow *= 1.0 + bh["equipment_hazard_factor"] * (1.0 - e)
-    ent.hazards *= 1.0 - bh["hazard_repair"] * s
-    ent.hazards += inflow
+    # one fused pass (sim/fused.py) of the rule in the module docstring
+    fused.evolve_hazards(
+        ent.investment,
+        ent.equipment,
+        ent.hazards,
+        ent.hazard_size,
+        bh["equipment_renewal"],
+        bh["equipment_decay"],
+        bh["hazard_inflow"],
+        bh["hazard_floor"],
+        bh["equipment_hazard_factor"],
+        bh["hazard_repair"],
+    )

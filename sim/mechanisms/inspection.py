@@ -25,6 +25,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim import fused
+from sim import sectors as S
 from sim.context import Month
 from sim.mechanisms import information, leniency
 from sim.state import FLOAT, Enterprises
@@ -87,32 +89,47 @@ def select(
     """Slots inspected this month (``is_regulated``: see ``regulated``; ``forced``: slots that
     are inspected whatever the draw, for in-silico experiments)."""
     lv, bh, world = month.lv, month.bh, month.world
-    q = information.score_quality(ent, month)
-    log_risk = np.log(risk + 1e-12)
-    log_score = q * log_risk + (1.0 - q) * (log_risk.mean() + ent.score_noise)
-    score = np.exp(log_score - log_score.max())
-    fresh = (ent.report_month <= month.number) & (ent.report_month > month.number - bh["report_shelf_life"])
-    score *= 1.0 + bh["report_weight"] * fresh  # arithmetic on the mask: faster than masked assignment
-    mean_score = world.by_county.mean(score)
-    tau = lv["risk_targeting"]
-    w = (1.0 - tau) + tau * score / np.maximum(mean_score.astype(FLOAT)[ent.county], 1e-30)
-    w *= 1.0 + (bh["targeted_weight"] - 1.0) * (ent.targeted_months > 0)
-    if (campaign_weight != 1.0).any():
-        w *= campaign_weight[ent.sector]
-    w *= is_regulated & ent.active
-    k_agents = real_capacity / month.firms_per_agent
-    total_w = world.by_county(w)
-    pi = np.minimum(1.0, (k_agents / np.maximum(total_w, 1e-30)).astype(FLOAT)[ent.county] * w)
-    listed = np.flatnonzero((ent.blacklist_months > 0) & is_regulated & ent.active)
-    pi[listed] = np.maximum(pi[listed], 1.0 / BLACKLIST_CHECK_MONTHS)
-    chosen = month.rng("inspection").random(ent.n, dtype=FLOAT) < pi
-    if forced is not None and len(forced):
-        chosen[forced] = True
+    base = bh["score_quality_base"]
+    # the arithmetic is fused (sim/fused.py); exp and log stay in numpy (SIMD)
+    log_score, top = fused.log_score(
+        np.log(risk + 1e-12),
+        ent.sector,
+        ent.platform_draw,
+        ent.active,
+        S.CHEMICALS,
+        lv["chem_platform"],
+        ent.score_noise,
+        base + (1.0 - base) * information.information_level(lv),
+    )
     # What a violator like firm i can expect: inspected, not formally, and found.
     cross = cross_share(month)
     real = (1.0 - cross) * (1.0 - formality(month))
-    caught = pi * (real * lv["inspector_skill"] + cross * min(1.0, lv["inspector_skill"] + bh["cross_region_skill"]))
-    return Selection(np.flatnonzero(chosen), caught.astype(FLOAT))
+    catch = real * lv["inspector_skill"] + cross * min(1.0, lv["inspector_skill"] + bh["cross_region_skill"])
+    chosen, caught = fused.inclusion(
+        np.exp(log_score - FLOAT(top)),
+        ent.report_month,
+        ent.targeted_months,
+        ent.blacklist_months,
+        ent.sector,
+        ent.county,
+        is_regulated,
+        ent.active,
+        world.n_counties,
+        world.by_county.counts,
+        np.asarray(real_capacity / month.firms_per_agent, np.float64),
+        np.asarray(campaign_weight, np.float64),
+        month.rng("inspection").random(ent.n, dtype=FLOAT),
+        month.number,
+        bh["report_shelf_life"],
+        bh["report_weight"],
+        lv["risk_targeting"],
+        bh["targeted_weight"],
+        1.0 / BLACKLIST_CHECK_MONTHS,
+        catch,
+    )
+    if forced is not None and len(forced):
+        chosen[forced] = True
+    return Selection(np.flatnonzero(chosen), caught)
 
 
 @dataclass

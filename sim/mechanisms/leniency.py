@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim import fused
 from sim.context import Month
 from sim.state import FLOAT, Enterprises
 
@@ -51,7 +52,8 @@ def resting_tie(ent: Enterprises, month: Month) -> np.ndarray:
 
 
 def relax_ties(ent: Enterprises, month: Month) -> None:
-    ent.tie += FLOAT(month.bh["tie_decay"]) * (resting_tie(ent, month) - ent.tie)
+    """tie += tie_decay (resting_tie - tie), one fused pass (sim/fused.py)."""
+    fused.relax_ties(ent.tie, ent.inspector, month.world.inspector_native, month.bh["native_tie"], month.bh["tie_decay"])
 
 
 def grow_ties(ent: Enterprises, slots: np.ndarray, month: Month) -> None:
@@ -62,7 +64,7 @@ def rotate(ent: Enterprises, month: Month) -> np.ndarray:
     """Rotate inspectors (share rotation_rate per year); returns the rotated posts."""
     rotated = month.rng("rotation").random(month.world.n_inspectors) < month.lv["rotation_rate"] / 12.0
     if rotated.any():
-        ent.tie[rotated[ent.inspector]] = 0.0
+        fused.reset_ties(ent.tie, ent.inspector, rotated)
     return rotated
 
 

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim import fused
 from sim.context import Month
 from sim.mechanisms import information
 from sim.state import FLOAT, Enterprises
@@ -107,10 +108,7 @@ def apply(ent: Enterprises, insp, month: Month) -> Sanctions:
 
 
 def fade(ent: Enterprises, month: Month) -> None:
-    """Monthly de-escalation and the countdown of targeting, listings and suspensions."""
-    ent.clean_months += 1
-    forgiven = np.flatnonzero(ent.clean_months >= month.bh["deterrence_months"])
-    ent.level[forgiven] = np.maximum(ent.level[forgiven] - 1, 0)
-    ent.clean_months[forgiven] = 0
-    for clock in (ent.targeted_months, ent.blacklist_months, ent.suspended_months):
-        np.subtract(clock, 1, out=clock, where=clock > 0)
+    """Monthly de-escalation and the countdown of targeting, listings and suspensions: a firm
+    clean for deterrence_months steps one level down the pyramid (one fused pass, sim/fused.py)."""
+    fused.fade(ent.clean_months, ent.level, ent.targeted_months, ent.blacklist_months, ent.suspended_months,
+               month.bh["deterrence_months"])

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim import fused
 from sim import sectors as S
 from sim.context import Month
 from sim.mechanisms.accidents import Events, Rates
@@ -100,3 +101,12 @@ def pyramid_expectations(ent: Enterprises, r: Rates, month: Month) -> tuple[np.n
     combined_share = (month.bh["severity_amplifier"] ** -S.ALPHA).astype(FLOAT)[ent.sector]
     plain = FLOAT(month.firms_per_agent) * (r.human + r.unavoidable + combined_share * r.combined)
     return plain * ent.minor_ratio, plain * ent.near_ratio
+
+
+def pyramid_by_county(ent: Enterprises, r: Rates, month: Month) -> tuple[np.ndarray, np.ndarray]:
+    """``pyramid_expectations`` summed by county [real events] (one fused pass, sim/fused.py)."""
+    combined_share = np.asarray(month.bh["severity_amplifier"] ** -S.ALPHA, np.float64)
+    return fused.pyramid_sums(
+        r.human, r.combined, r.unavoidable, ent.sector, combined_share, ent.minor_ratio, ent.near_ratio,
+        ent.county, month.world.n_counties, float(month.firms_per_agent),
+    )  # fmt: skip
