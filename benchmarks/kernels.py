@@ -21,7 +21,7 @@ import math
 import mesa
 import numpy as np
 
-from sim import population
+from sim import fused, population
 from sim.context import Month, World
 from sim.jurisdiction import build_jurisdiction
 from sim.mechanisms import (
@@ -85,7 +85,7 @@ class ReferenceKernel:
         for k in range(1, months + 1):
             month = Month(k, k, self.lv, self.bh, self.m, world, self.streams)
             awareness.train_and_decay(firms, month)
-            q = world.by_county(firms.compliant & firms.active) / np.maximum(world.by_county(firms.active), 1)
+            q = fused.county_share(firms.compliant, firms.active, firms.county, world.n_counties)
             compliance.decide(firms, month, self.rate, q)
             hazards.evolve(firms, month)
             r = accidents.rates(firms, self.bh)
