@@ -397,6 +397,14 @@ PARAMETERS: tuple[Param, ...] = (
                "Share of a county's enforcement effort set by its own committee; city and "
                "province committees set the rest in equal parts.",
                source="assumption (属地管理: the county runs its own enforcement)"),
+    # ------------------------------------------------------------------ policy timeline
+    _uncertain("reform_extent", 1.0, 0.5, 1.5, "x", "改革力度",
+               "Extent of the reforms before the anchor year", "scenario", "2",
+               "Scales how far each scheduled lever value before a scenario's reform_anchor_year "
+               "lies from the value in force at the anchor (1 = as the file writes it; levers in "
+               "reform_documented are not scaled). No effect on a scenario without an anchor.",
+               source="assumption: the sizes of historical.toml's lever steps are judgement "
+                      "([assumption]/[source] marks there); calibrated with a flat prior of ±50%"),
     # ------------------------------------------------------------------ leniency, collusion
     _uncertain("tie_growth", 0.05, 0.0, 0.5, "per meeting", "人情关系增长",
                "Tie growth", "leniency", "1.1",

@@ -78,6 +78,14 @@ class Setup(StrictModel):
     warmup_months: Annotated[int, Field(ge=0, le=240)] = Field(
         24, description="months simulated before month 1 (not recorded) to reach a steady state"
     )
+    reform_anchor_year: Annotated[int, Field(ge=1990, le=2100)] | None = Field(
+        None,
+        description="year whose levers the scheduled values before it are scaled toward by the "
+        "uncertain parameter reform_extent (historical runs; none: no scaling)",
+    )
+    reform_documented: list[str] = Field(
+        default_factory=list, description="levers whose scheduled sizes come from data: never scaled"
+    )
 
 
 SETUP_KEYS = tuple(Setup.model_fields)
@@ -118,7 +126,33 @@ class Scenario:
         return self.setup.months
 
     def levers_at(self, month: int) -> dict[str, float]:
-        """Lever values in force in simulation month ``month`` (1-based)."""
+        """Lever values in force in simulation month ``month`` (1-based).
+
+        With ``setup.reform_anchor_year``, a month before the anchor has each lever at
+        anchor + reform_extent x (written - anchor), clipped to the lever's bounds, where anchor
+        is the value in force in the anchor year's first month (levers in
+        ``setup.reform_documented`` keep their written values): the size of the reforms up to
+        the anchor is an uncertain parameter, not a hand-tuned number.
+        """
+        values = self._written_levers_at(month)
+        anchor_year = self.setup.reform_anchor_year
+        extent = self.behaviour.get("reform_extent", 1.0)
+        if anchor_year is None or extent == 1.0:
+            return values
+        anchor_month = (anchor_year - self.setup.start_year) * 12 + 1
+        if month >= anchor_month:
+            return values
+        anchor = self._written_levers_at(anchor_month)
+        keep = set(self.setup.reform_documented)
+        for name, value in values.items():
+            if name in keep or value == anchor[name]:
+                continue
+            p = params.BY_NAME[name]
+            scaled = min(max(anchor[name] + extent * (value - anchor[name]), p.low), p.high)
+            values[name] = float(round(scaled)) if p.integer else scaled
+        return values
+
+    def _written_levers_at(self, month: int) -> dict[str, float]:
         values = dict(self.levers)
         for entry in self.schedule:
             if entry.month <= month:
@@ -214,6 +248,10 @@ def _validate_setup(raw: Any, source: str, *, lenient: bool = False) -> Setup:
                 raise ScenarioError(source, "[setup] cities", f"unknown city {city!r}" + suggest(city, known))
         if len(set(setup.cities)) != len(setup.cities):
             raise ScenarioError(source, "[setup] cities", "a city is listed twice")
+    levers = [p.name for p in params.PARAMETERS if p.kind == "lever"]
+    for name in setup.reform_documented:
+        if name not in levers:
+            raise ScenarioError(source, "[setup] reform_documented", f"unknown lever {name!r}" + suggest(name, levers))
     return setup
 
 

@@ -391,7 +391,7 @@ HISTORY_TARGETS = {
 
 
 #: The cause-share and enforcement patterns' targets (same file).
-CAUSE_TARGETS = {"human": "human_cause_share_2015_2020", "combined": "combined_cause_share_2015_2020"}
+CAUSE_TARGETS = {"human": "human_cause_share_2020", "combined": "combined_cause_share_2020"}
 PENALTY_TARGET = "penalty_cases_per_inspection_2020"
 
 
