@@ -57,5 +57,5 @@ def test_no_anchor_no_effect_and_bad_documented_levers_are_refused(tmp_path):
     assert sc.levers_at(1) == load_scenario(ROOT / "scenarios" / "baseline.toml").levers_at(1)
     bad = tmp_path / "bad.toml"
     bad.write_text('name = "bad"\n[setup]\nreform_anchor_year = 2020\nreform_documented = ["chemical_remediaton"]\n')
-    with pytest.raises(ScenarioError, match="reform_documented.*unknown lever 'chemical_remediaton'"):
+    with pytest.raises(ScenarioError, match=r"reform_documented.*unknown lever 'chemical_remediaton'"):
         load_scenario(bad)
