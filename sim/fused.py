@@ -112,12 +112,24 @@ def comply(review, odds_against, u, intrinsic, compliant, investment, management
 
 @njit(cache=True)
 def learn(
-    caught_probability, own_signal, letoff, is_regulated, county, heard, perceived_detection, expected_leniency,
-    rate, own_weight,
+    caught_probability, own_signal, letoff, is_regulated, compliant, active, county, n_counties,
+    perceived_detection, expected_leniency, publicity_salience, rate, own_weight,
 ):  # fmt: skip
-    """Learning of perceived detection and leniency (compliance.learn), in place. heard: the
-    publicised penalties per firm of each county times publicity_salience (float32)."""
+    """Learning of perceived detection and leniency (compliance.learn), in place: each county's
+    expected penalties per active firm this month, times publicity_salience, is what its
+    regulated firms hear of."""
     n = caught_probability.shape[0]
+    expected = np.empty(n)
+    alive = np.empty(n)
+    for i in range(n):
+        breach = (not compliant[i]) & active[i]
+        expected[i] = caught_probability[i] * (1.0 - letoff[i]) * breach
+        alive[i] = active[i]
+    penalties = county_sums(expected, county, n_counties)
+    firms = county_sums(alive, county, n_counties)
+    heard = np.empty(n_counties, np.float32)
+    for c in range(n_counties):
+        heard[c] = publicity_salience * (penalties[c] / max(firms[c], 1.0))
     # float32 as the state, in the order of the numpy rule (so that the two agree to the bit)
     zero, one = np.float32(0.0), np.float32(1.0)
     rest, own, r = np.float32(1.0 - own_weight), np.float32(own_weight), np.float32(rate)
@@ -420,3 +432,17 @@ def pyramid_sums(human, combined, unavoidable, sector, combined_share, minor_rat
         minor[i] = plain * minor_ratio[i]
         near[i] = plain * near_ratio[i]
     return county_sums(minor, county, n_counties), county_sums(near, county, n_counties)
+
+
+@njit(cache=True)
+def letoff(odds_against, county, county_discipline, local_share):
+    """P(a violation found at a firm is let off) per firm: local_share x sigma(kappa g -
+    threshold) x the county's discipline (leniency.leniency), given exp(-(kappa g - threshold))
+    per firm (float32, from numpy); float64 as the numpy rule."""
+    n = odds_against.shape[0]
+    out = np.empty(n)
+    one = np.float32(1.0)
+    for i in range(n):
+        ties = one / (one + odds_against[i])
+        out[i] = local_share * (ties * county_discipline[county[i]])
+    return out

@@ -234,7 +234,7 @@ class SafetyModel(mesa.Model):
         # 1. (learning) Perceived detection and leniency track what firms like each experience.
         own = np.zeros(firms.n, dtype=FLOAT)
         own[insp.slots] = insp.skill
-        letoff = (1.0 - inspection.cross_share(month)) * leniency.leniency(firms.tie, firms.county, month, self.exposure)
+        letoff = leniency.letoff_everywhere(firms, month, self.exposure, 1.0 - inspection.cross_share(month))
         compliance.learn(firms, month, selection.caught_probability, own, letoff, is_regulated)
         # 6. + 9. Investigations of serious accidents and cross-region findings expose let-offs;
         # committees react; campaigns.

@@ -140,10 +140,7 @@ def learn(
     of firms and its monthly count is close to that, while a coarse run (few agents standing for
     many firms each) would otherwise feed lumpy counts into a concave weighting.
     """
-    bh, world = month.bh, month.world
-    active = world.by_county(ent.active)
-    penalties = world.by_county(caught_probability * (1.0 - letoff) * (~ent.compliant & ent.active))
-    heard = (bh["publicity_salience"] * (penalties / np.maximum(active, 1))).astype(FLOAT)
+    bh = month.bh
     # a perceived probability: what firms hear of adds to what they can see, up to certainty
     # (one fused pass, sim/fused.py)
     fused.learn(
@@ -151,10 +148,13 @@ def learn(
         own_signal,
         letoff,
         is_regulated,
+        ent.compliant,
+        ent.active,
         ent.county,
-        heard,
+        month.world.n_counties,
         ent.perceived_detection,
         ent.expected_leniency,
+        bh["publicity_salience"],
         bh["detection_learning"],
         bh["own_experience_weight"],
     )

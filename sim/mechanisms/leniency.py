@@ -47,6 +47,15 @@ def leniency(tie: np.ndarray, county: np.ndarray, month: Month, exposure: np.nda
     return ties * (discipline(month) / (1.0 + exposure))[county]
 
 
+def letoff_everywhere(ent: Enterprises, month: Month, exposure: np.ndarray, local_share: float) -> np.ndarray:
+    """local_share x ``leniency`` of every firm (the chance a violation found there is let off,
+    when a share 1 - local_share of inspections is by cross-region teams, who have no ties);
+    the arithmetic fused (sim/fused.py), the exponential in numpy."""
+    bh = month.bh
+    odds = np.exp(-(bh["leniency_kappa"] * ent.tie - bh["leniency_threshold"]))
+    return fused.letoff(odds, ent.county, np.asarray(discipline(month) / (1.0 + exposure), np.float64), local_share)
+
+
 def resting_tie(ent: Enterprises, month: Month) -> np.ndarray:
     return FLOAT(month.bh["native_tie"]) * month.world.inspector_native[ent.inspector]
 
