@@ -24,39 +24,57 @@ from numba import njit
 _FINE = 2
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, fastmath={"reassoc"})
 def _sum(x, start, end):
-    """Sum of x[start:end] with four interleaved accumulators (a chain of dependent additions
-    would wait on each one: the order is fixed, so the result is deterministic)."""
-    a0 = a1 = a2 = a3 = 0.0
-    i = start
-    while i + 4 <= end:
-        a0 += x[i]
-        a1 += x[i + 1]
-        a2 += x[i + 2]
-        a3 += x[i + 3]
-        i += 4
-    while i < end:
-        a0 += x[i]
-        i += 1
-    return (a0 + a1) + (a2 + a3)
+    """Sum of x[start:end] (float64). Reassociation lets the compiler vectorise it: the order is
+    fixed by the compiled loop, so the result is deterministic (not that of a sequential sum)."""
+    acc = 0.0
+    for i in range(start, end):
+        acc += x[i]
+    return acc
+
+
+@njit(cache=True)
+def _runs(county):
+    """Start of each run of one county in the slot order, and the end (slots lie county by
+    county, sim/rollup.py; an unsorted index just makes more, shorter runs)."""
+    n = county.shape[0]
+    starts = [0]
+    for i in range(1, n):
+        if county[i] != county[i - 1]:
+            starts.append(i)
+    starts.append(n)
+    return np.array(starts)
 
 
 @njit(cache=True)
 def county_sums(x, county, n_counties):
-    """Sums of x by county (float64); slots lie county by county (sim/rollup.py), so each
-    county is one run. Unsorted input is summed correctly too, run by run."""
+    """Sums of x by county (float64)."""
     out = np.zeros(n_counties)
-    n = county.shape[0]
-    start = 0
-    while start < n:
-        c = county[start]
-        end = start + 1
-        while end < n and county[end] == c:
-            end += 1
-        out[c] += _sum(x, start, end)
-        start = end
+    runs = _runs(county)
+    for r in range(runs.shape[0] - 1):
+        out[county[runs[r]]] += _sum(x, runs[r], runs[r + 1])
     return out
+
+
+@njit(cache=True)
+def county_counts(flag, active, county, n_counties):
+    """Active firms with ``flag`` set, and active firms, by county (integer sums: exact, and
+    several times faster than adding booleans as floats)."""
+    both = np.zeros(n_counties)
+    alive = np.zeros(n_counties)
+    runs = _runs(county)
+    for r in range(runs.shape[0] - 1):
+        k = 0
+        m = 0
+        for i in range(runs[r], runs[r + 1]):
+            a = np.int64(active[i])
+            k += np.int64(flag[i]) & a
+            m += a
+        c = county[runs[r]]
+        both[c] += k
+        alive[c] += m
+    return both, alive
 
 
 @njit(cache=True)
@@ -120,13 +138,11 @@ def learn(
     regulated firms hear of."""
     n = caught_probability.shape[0]
     expected = np.empty(n)
-    alive = np.empty(n)
     for i in range(n):
         breach = (not compliant[i]) & active[i]
         expected[i] = caught_probability[i] * (1.0 - letoff[i]) * breach
-        alive[i] = active[i]
     penalties = county_sums(expected, county, n_counties)
-    firms = county_sums(alive, county, n_counties)
+    firms = county_counts(active, active, county, n_counties)[1]
     heard = np.empty(n_counties, np.float32)
     for c in range(n_counties):
         heard[c] = publicity_salience * (penalties[c] / max(firms[c], 1.0))
@@ -215,7 +231,7 @@ def patrol(
     per firm; coverage_visits: workers per grid x visits per worker; find_scale: grid_skill_ratio
     x inspector_skill."""
     n = active.shape[0]
-    firms = county_sums(active, county, n_counties)
+    firms = county_counts(active, active, county, n_counties)[1]
     coverage = np.empty(n_counties)
     for c in range(n_counties):
         real_per_grid = firms[c] * firms_per_agent / max(grids_per_county[c], 1)
@@ -287,47 +303,47 @@ def evolve_hazards(investment, equipment, hazards, hazard_size, renewal, equipme
         hazards[i] = h + inflow
 
 
-@njit(cache=True, fastmath=True)  # records only: sums may be reassociated (vectorised)
+@njit(cache=True)
 def county_stocks(county, n_counties, visited, reported, trained, safety_cost, investment, compliant, hazards,
                   is_regulated, blacklist_months, sector, chemicals, major_hazard, active):  # fmt: skip
     """The month-end stocks per county (recorder._stocks), one pass: columns grid_visits,
     grid_reports, trained, compliance cost, compliant, hidden hazards, unregulated, blacklisted,
-    chemical, major hazard, enterprises (in slots; the caller scales by firms per agent)."""
-    out = np.zeros((n_counties, 11))
+    chemical, major hazard, enterprises (in slots; the caller scales by firms per agent).
+    Counts are integer sums; the two amounts are summed in float64 (sim/fused._sum)."""
     n = county.shape[0]
-    start = 0
-    while start < n:  # slots lie county by county: sum each run of one county in registers
-        c = county[start]
-        end = start
-        while end < n and county[end] == c:
-            end += 1
-        s0 = s1 = s2 = s3 = s4 = s5 = s6 = s7 = s8 = s9 = s10 = 0.0
-        for i in range(start, end):
-            a = active[i]
-            s0 += visited[i]
-            s1 += reported[i]
-            s2 += trained[i]
-            s3 += safety_cost[i] * investment[i] * a
-            s4 += compliant[i] & a
-            s5 += hazards[i] * a
-            s6 += (not is_regulated[i]) & a
-            s7 += blacklist_months[i] > 0
-            s8 += (sector[i] == chemicals) & a
-            s9 += major_hazard[i] & a
-            s10 += a
-        row = out[c]
-        row[0] += s0
-        row[1] += s1
-        row[2] += s2
-        row[3] += s3
-        row[4] += s4
-        row[5] += s5
-        row[6] += s6
-        row[7] += s7
-        row[8] += s8
-        row[9] += s9
-        row[10] += s10
-        start = end
+    cost = np.empty(n)
+    stock = np.empty(n)
+    for i in range(n):
+        a = active[i]
+        cost[i] = safety_cost[i] * investment[i] * a
+        stock[i] = hazards[i] * a
+    out = np.zeros((n_counties, 11))
+    runs = _runs(county)
+    for r in range(runs.shape[0] - 1):
+        k0 = k1 = k2 = k4 = k6 = k7 = k8 = k9 = k10 = 0
+        for i in range(runs[r], runs[r + 1]):
+            a = np.int64(active[i])
+            k0 += np.int64(visited[i])
+            k1 += np.int64(reported[i])
+            k2 += np.int64(trained[i])
+            k4 += np.int64(compliant[i]) & a
+            k6 += np.int64(not is_regulated[i]) & a
+            k7 += np.int64(blacklist_months[i] > 0)
+            k8 += np.int64(sector[i] == chemicals) & a
+            k9 += np.int64(major_hazard[i]) & a
+            k10 += a
+        row = out[county[runs[r]]]
+        row[0] += k0
+        row[1] += k1
+        row[2] += k2
+        row[3] += _sum(cost, runs[r], runs[r + 1])
+        row[4] += k4
+        row[5] += _sum(stock, runs[r], runs[r + 1])
+        row[6] += k6
+        row[7] += k7
+        row[8] += k8
+        row[9] += k9
+        row[10] += k10
     return out
 
 
@@ -378,14 +394,7 @@ def reset_ties(tie, inspector, rotated):
 @njit(cache=True)
 def county_share(flag, active, county, n_counties):
     """Share of a county's active firms with ``flag`` set (0 where none are active)."""
-    n = county.shape[0]
-    both = np.empty(n)
-    alive = np.empty(n)
-    for i in range(n):
-        both[i] = flag[i] & active[i]
-        alive[i] = active[i]
-    num = county_sums(both, county, n_counties)
-    den = county_sums(alive, county, n_counties)
+    num, den = county_counts(flag, active, county, n_counties)
     out = np.empty(n_counties)
     for c in range(n_counties):
         out[c] = num[c] / max(den[c], 1.0)
