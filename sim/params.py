@@ -399,7 +399,7 @@ PARAMETERS: tuple[Param, ...] = (
                source="assumption (属地管理: the county runs its own enforcement)"),
     # ------------------------------------------------------------------ policy timeline
     _uncertain("reform_extent", 1.0, 0.5, 1.5, "x", "改革力度",
-               "Extent of the reforms before the anchor year", "scenario", "2",
+               "Extent of the reforms before the anchor year", "scenario", "2.1, 2.6",
                "Scales how far each scheduled lever value before a scenario's reform_anchor_year "
                "lies from the value in force at the anchor (1 = as the file writes it; levers in "
                "reform_documented are not scaled). No effect on a scenario without an anchor.",

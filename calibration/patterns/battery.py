@@ -220,7 +220,7 @@ def _baseline_patterns(runs: list[Summary]) -> list[Pattern]:
     refs = {
         "human": (100 * human.value, 100 * human.tolerance),
         "combined": (100 * combined.value, 100 * combined.tolerance),
-        "unavoidable": (100 * (1 - human.value - combined.value), 100 * human.tolerance),
+        "unavoidable": (round(100 * (1 - human.value - combined.value), 9), 100 * human.tolerance),
     }
     for i, (cause, zh) in enumerate((("human", "纯人因"), ("combined", "人物综合"), ("unavoidable", "不可避免"))):
         ref, tol = refs[cause]
@@ -233,9 +233,9 @@ def _baseline_patterns(runs: list[Summary]) -> list[Pattern]:
             ref - tol,
             ref + tol,
             "%",
-            human.source,
+            f"paper 一(三): the 88:10:2 rule (Heinrich 1931); calibration targets {human.name}, {combined.name}",
             "paper",
-            f"±{tol:g} percentage points (calibration target tolerance)",
+            f"±{tol:g} percentage points, the calibration targets' tolerance",
         )
         p.model, p.model_low, p.model_high = mean_ci(shares[:, i])
         out.append(p)
@@ -316,7 +316,8 @@ def _baseline_patterns(runs: list[Summary]) -> list[Pattern]:
         "%",
         penalty.source,
         "verified-secondary",
-        f"±{2 * tol:g} points (two calibration tolerances): one strict county; the paper notes counties with none",
+        f"±{2 * tol:g} points, two tolerances of the calibration target: one strict county; the paper notes "
+        "counties with none",
     )
     p.model, p.model_low, p.model_high = mean_ci(
         [100 * _total(s, "penalty_cases") / max(_total(s, "inspections"), 1) for s in runs]
