@@ -8,11 +8,13 @@ each rule is kept in ``tests/test_sim_fused.py`` as the reference the loop is ch
 stream, so the streams and the common random numbers are the same as without the loops.
 
 Transcendental functions (exp, log, pow) stay in numpy, which evaluates them with SIMD several
-times faster than numba's scalar calls on this machine (benchmarks/README or docs/benchmarks.md):
-the callers pass them in as arrays, and the loops do the arithmetic, the county sums and the
-updates. Arithmetic is in float64 and stored as float32 (the state's dtype, sim/state.py).
-County sums use the county index of each slot directly.
-Compiled on first use and cached on disk (``cache=True``: a few seconds once per machine).
+times faster than numba's scalar calls on this machine (docs/benchmarks.md): the callers pass
+them in as arrays, and the loops do the arithmetic, the county sums and the updates. Updates of
+the state follow the numpy rule's float32 operations in its order (so most agree to the bit);
+intermediate quantities are float64. Loops are branch-free where a random draw decides (such
+branches mispredict). County sums go over the runs of one county (slots lie county by county):
+counts as integers, amounts as float64 sums.
+Compiled on first use and cached on disk (``cache=True``: about 9 s once per machine).
 """
 
 from __future__ import annotations
