@@ -22,9 +22,6 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-#: The fine level (pyramid step) a caught violator is fined at (sim/mechanisms/sanctions.py).
-_FINE = 2
-
 
 @njit(cache=True, fastmath={"reassoc"})
 def _sum(x, start, end):
@@ -81,29 +78,25 @@ def county_counts(flag, active, county, n_counties):
 
 @njit(cache=True)
 def compliance_margin(
-    review, caught_weight, expected_leniency, level, blacklist_months, risk_weight, owner_awareness, county,
-    county_peers, fine_base, escalation, joint_weight, accident_weight, moral_weight, violator_spending,
+    review, caught_weight, sanction, expected_leniency, risk_weight, owner_awareness, county, county_peers,
+    accident_weight, moral_weight, violator_spending,
 ):  # fmt: skip
     """Net benefit of complying, Delta, of the firms in ``review`` [months of compliance cost]
     (float32, one per reviewing firm).
 
-    caught_weight, risk_weight: decision weights of the perceived chance of being caught and of
-    the accident rate of those firms (computed by the caller); fine_base: the fine at the fine
-    step; escalation: extra per step up; joint_weight: joint-punishment weight of a listing;
-    accident_weight: accident_cost x management_effect; county_peers: the peer term per county.
+    caught_weight, sanction, risk_weight: per reviewing firm, the decision weight of the
+    perceived chance of being caught, the sanction if caught (compliance.sanction_if_caught) and
+    the decision weight of the accident rate (computed by the caller); accident_weight:
+    accident_cost x management_effect; county_peers: the peer term per county.
     """
     n = review.shape[0]
     delta = np.empty(n, np.float32)
     # float32 as the state, in the order of the numpy rule (so that the two agree to the bit)
     one = np.float32(1.0)
-    fine, esc, joint = np.float32(fine_base), np.float32(escalation), np.float32(joint_weight)
     acc, moral, saved = np.float32(accident_weight), np.float32(moral_weight), np.float32(1.0 - violator_spending)
     for k in range(n):
         i = review[k]
-        steps = np.float32(max(int(level[i]) + 1 - _FINE, 0))
-        listed = one if blacklist_months[i] > 0 else np.float32(0.0)
-        sanction = (fine * (one + esc * steps)) * (one + joint * (one + listed))
-        d = caught_weight[k] * (one - expected_leniency[i]) * sanction
+        d = caught_weight[k] * (one - expected_leniency[i]) * sanction[k]
         d = d + risk_weight[k] * acc
         d = d + moral * owner_awareness[i]
         d = d + county_peers[county[i]]

@@ -44,7 +44,7 @@ class Tally:
         """Add per-slot values (one per enterprise slot, any numeric or bool dtype) by county."""
         if self.month_index < 0:
             return
-        self.data[self.month_index, :, INDEX[metric]] += scale * self.by_county(values)
+        self.add_county(metric, scale * self.by_county(values))
 
     def add_county(self, metric: str, values: np.ndarray) -> None:
         """Add values already summed by county."""

@@ -42,15 +42,15 @@ import numpy as np
 
 from sim import fused
 from sim.context import Month
-from sim.mechanisms import information, sanctions
+from sim.mechanisms import sanctions
 from sim.state import FLOAT, Enterprises
 
 
-def sanction_if_caught(ent: Enterprises, month: Month) -> np.ndarray:
-    """Sanction a caught violator expects: the fine one step up its pyramid, with joint
-    punishment [months of its compliance cost] (sanctions.py)."""
-    next_level = np.maximum(ent.level.astype(np.int16) + 1, sanctions.FINE)  # a violator's breach is fined
-    return sanctions.fine_months(next_level, month) * sanctions.joint_punishment(ent, slice(None), month)
+def sanction_if_caught(ent: Enterprises, month: Month, slots: np.ndarray | slice = slice(None)) -> np.ndarray:
+    """Sanction a caught violator in ``slots`` expects: the fine one step up its pyramid, with
+    joint punishment [months of its compliance cost] (sanctions.py)."""
+    next_level = np.maximum(ent.level[slots].astype(np.int16) + 1, sanctions.FINE)  # a violator's breach is fined
+    return sanctions.fine_months(next_level, month) * sanctions.joint_punishment(ent, slots, month)
 
 
 def weighted(p: np.ndarray, gamma: float) -> np.ndarray:
@@ -81,25 +81,20 @@ def decide(ent: Enterprises, month: Month, accident_rate: np.ndarray, county_com
     and the exponential stay in numpy. The numpy form of the rule (``expected_sanction``
     and friends above) is the reference the tests check it against (tests/test_sim_fused.py).
     """
-    bh, lv = month.bh, month.lv
+    bh = month.bh
     # One draw per firm: u < review_rate decides whether it reviews, u / review_rate its choice.
     u = month.rng("compliance").random(ent.n, dtype=FLOAT)
     review = np.flatnonzero(u < FLOAT(bh["review_rate"]))
     keep, gamma = FLOAT(1.0 - bh["optimism"]), bh["probability_weighting"]
-    vis = information.blacklist_visibility(month)
     delta = fused.compliance_margin(
         review,
         weighted(keep * ent.perceived_detection[review], gamma),
+        sanction_if_caught(ent, month, review),
         ent.expected_leniency,
-        ent.level,
-        ent.blacklist_months,
         weighted(keep * accident_rate[review].astype(FLOAT, copy=False), gamma),
         ent.owner_awareness,
         ent.county,
         (bh["peer_weight"] * (2.0 * county_compliance - 1.0)).astype(FLOAT),
-        lv["fine_level"] * 12.0 * (1.0 - bh["violator_spending"]),
-        bh["sanction_escalation"],
-        bh["joint_punishment_weight"] * lv["blacklist_strength"] * vis * lv["blacklist_months"] / 12.0,
         bh["accident_cost"] * bh["management_effect"],
         bh["moral_weight"],
         bh["violator_spending"],

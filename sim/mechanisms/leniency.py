@@ -40,11 +40,16 @@ def discipline(month: Month) -> float:
     )
 
 
+def county_discipline(month: Month, exposure: np.ndarray) -> np.ndarray:
+    """What checks let-offs in each county: discipline over 1 + the county's exposure."""
+    return discipline(month) / (1.0 + exposure)
+
+
 def leniency(tie: np.ndarray, county: np.ndarray, month: Month, exposure: np.ndarray) -> np.ndarray:
     """Probability that the firm's own inspector lets a found violation off [0-1]."""
     bh = month.bh
     ties = 1.0 / (1.0 + np.exp(-(bh["leniency_kappa"] * tie - bh["leniency_threshold"])))
-    return ties * (discipline(month) / (1.0 + exposure))[county]
+    return ties * county_discipline(month, exposure)[county]
 
 
 def letoff_everywhere(ent: Enterprises, month: Month, exposure: np.ndarray, local_share: float) -> np.ndarray:
@@ -53,7 +58,7 @@ def letoff_everywhere(ent: Enterprises, month: Month, exposure: np.ndarray, loca
     the arithmetic fused (sim/fused.py), the exponential in numpy."""
     bh = month.bh
     odds = np.exp(-(bh["leniency_kappa"] * ent.tie - bh["leniency_threshold"]))
-    return fused.letoff(odds, ent.county, np.asarray(discipline(month) / (1.0 + exposure), np.float64), local_share)
+    return fused.letoff(odds, ent.county, np.asarray(county_discipline(month, exposure), np.float64), local_share)
 
 
 def resting_tie(ent: Enterprises, month: Month) -> np.ndarray:
