@@ -248,9 +248,10 @@ def _calibrate(spec, out, methods, fit, held, started, *, workers, scheduler, qu
     targets = spec.targets
     sim = Simulator(targets, scenario=spec.scenario_path, setup=spec.setup, fixed=spec.fixed, seed=spec.seed,
                     store_dir=out / "store", workers=workers, scheduler=scheduler, quiet=quiet,
-                    reference_enterprises=spec.reference_enterprises)
+                    reference_enterprises=spec.reference_enterprises, runs=spec.also_runs)
     summary: dict = {"spec": str(spec.path), "targets": str(spec.targets_path), "scenario": str(spec.scenario_path),
-                     "setup": spec.setup, "seed": spec.seed, "free": [p.name for p in spec.free],
+                     "setup": spec.setup,
+                     "also_runs": {k: {"scenario": str(p), "setup": stp} for k, (p, stp) in spec.also_runs.items()}, "seed": spec.seed, "free": [p.name for p in spec.free],
                      "fit_targets": [targets[i].name for i in fit], "heldout_targets": sorted(held),
                      "holdout_after": spec.holdout_after, "git": git_commit(),
                      "spec_text": spec.path.read_text(encoding="utf-8"), "methods": {}}

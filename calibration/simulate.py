@@ -10,8 +10,13 @@ store that a rerun resumes, process pool or Dask). A set of parameter values is 
 - fresh noise (``crn=False``, ABC): the root seed is a hash of the spec seed and the values, so
   every particle gets its own draws and a rerun after a crash asks for exactly the same runs.
 
+A target with ``run`` set (``also_on`` in the targets file) is measured on another run of the
+same parameter values, ``runs[run] = (scenario, setup)``: each parameter value then costs one
+model run per scenario, all in one batch, with the same seed.
+
 ``series_fn`` replaces the runner with an in-process function ``(params, seed, replicate) ->
-annual tidy DataFrame`` (tests of the inference maths on a stand-in model).
+annual tidy DataFrame`` (tests of the inference maths on a stand-in model); for a target on
+another run it is called with ``run=<name>`` as well.
 """
 
 from __future__ import annotations
@@ -44,10 +49,22 @@ class Simulator:
                  fixed: dict | None = None, seed: int = 0, store_dir: str | Path | None = None,
                  workers: int | None = None, scheduler: str | None = None, quiet: bool = True,
                  reference_enterprises: float | None = None,
-                 series_fn: Callable[[dict, int, int], pd.DataFrame] | None = None):
+                 series_fn: Callable[[dict, int, int], pd.DataFrame] | None = None,
+                 runs: dict[str, tuple[str | Path, dict]] | None = None):
         self.targets = targets
         self.scenario = str(scenario)
         self.setup = dict(setup or {})
+        runs = dict(runs or {})
+        unknown = sorted({t.run for t in targets if t.run} - set(runs))
+        if unknown:
+            raise ValueError(f"targets measured on runs the simulator is not given: {unknown}")
+        #: run name -> (scenario, setup, indices of its targets); "" is the spec's scenario
+        self.groups: dict[str, tuple[str, dict, list[int]]] = {}
+        for i, t in enumerate(targets):
+            if t.run not in self.groups:
+                scen, stp = (self.scenario, self.setup) if not t.run else (str(runs[t.run][0]), dict(runs[t.run][1]))
+                self.groups[t.run] = (scen, stp, [])
+            self.groups[t.run][2].append(i)
         self.fixed = dict(fixed or {})
         self.seed = int(seed)
         self.store_dir = Path(store_dir) if store_dir is not None else None
@@ -73,9 +90,12 @@ class Simulator:
             for i, th in enumerate(thetas):
                 s = self.seeds(th, crn, tag)
                 for r in range(replicates):
-                    series = self.series_fn({**self.fixed, **th}, s, r)
-                    out[i, r] = run_components(series, self.targets, self.reference_enterprises)
-                    self.n_runs += 1
+                    for run, (_, _, idx) in self.groups.items():
+                        extra = {"run": run} if run else {}
+                        series = self.series_fn({**self.fixed, **th}, s, r, **extra)
+                        group = [self.targets[j] for j in idx]
+                        out[i, r, idx] = run_components(series, group, self.reference_enterprises)
+                        self.n_runs += 1
             return out
         from experiments.runner import run_batch
         from experiments.spec import RunSpec
@@ -84,9 +104,10 @@ class Simulator:
         for i, th in enumerate(thetas):
             s = self.seeds(th, crn, tag)
             for r in range(replicates):
-                specs.append(RunSpec.make(self.scenario, {**self.fixed, **th}, self.setup, seed=s, replicate=r,
-                                          design_point=i, label=tag))
-                where.append((i, r))
+                for run, (scen, stp, _) in self.groups.items():
+                    specs.append(RunSpec.make(scen, {**self.fixed, **th}, stp, seed=s, replicate=r,
+                                              design_point=i, label=f"{tag}@{run}" if run else tag))
+                    where.append((i, r, run))
         store_dir = self.store_dir / (store or "runs")
         report = run_batch(specs, store_dir, workers=self.workers, scheduler=self.scheduler, quiet=self.quiet,
                            desc=tag, manifest_extra={"kind": "calibration"})
@@ -96,11 +117,12 @@ class Simulator:
         self.n_runs += len(report.done)
         series = read_series(store_dir, [s.run_id for s in specs], self.metrics)
         groups = dict(tuple(series.groupby("run_id", sort=False)))
-        for spec, (i, r) in zip(specs, where, strict=True):
+        for spec, (i, r, run) in zip(specs, where, strict=True):
             rows = groups.get(spec.run_id)
             if rows is None:
                 raise RuntimeError(f"run {spec.run_id} has no series in {store_dir}")
-            out[i, r] = run_components(rows, self.targets, self.reference_enterprises)
+            idx = self.groups[run][2]
+            out[i, r, idx] = run_components(rows, [self.targets[j] for j in idx], self.reference_enterprises)
         return out
 
 

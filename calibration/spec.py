@@ -34,6 +34,10 @@
     min_epsilon = 0.0
     max_simulations = 5000
 
+    [also_run.baseline]           # another run, for targets with also_on = ["baseline"]
+    scenario = "../../scenarios/baseline.toml"
+    setup = { months = 12 }       # on top of [setup]
+
     [point]                       # simulated likelihood with common random numbers
     replicates = 8
     max_evaluations = 150
@@ -47,7 +51,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StrictFloat, StrictInt, model_validator
 
-from calibration.targets import Target, load_targets
+from calibration.targets import Target, load_targets, measured_on_runs
 from sim import inputs, params
 from sim.errors import InputError
 from sim.inputs import MAX_RUNS, StrictModel, check_param, parse_model, read_toml
@@ -89,6 +93,12 @@ class PointOptions(StrictModel):
     predictive_replicates: int = Field(2, ge=1, le=100)
 
 
+class AlsoRun(StrictModel):
+    scenario: str
+    setup: dict = Field(default_factory=dict, description="setup changes on top of the spec's [setup]")
+    description: str = ""
+
+
 class _Spec(StrictModel):
     scenario: str
     targets: str
@@ -102,6 +112,7 @@ class _Spec(StrictModel):
     output_scenario: str | None = None
     description: str = ""
     setup: dict = Field(default_factory=dict)
+    also_run: dict[str, AlsoRun] = Field(default_factory=dict, max_length=10)
     fixed: dict[str, Number] = Field(default_factory=dict)
     parameters: dict[str, Prior] = Field(min_length=1)
     history_matching: HistoryMatchingOptions = Field(default_factory=HistoryMatchingOptions)
@@ -134,6 +145,8 @@ class CalibrationSpec:
         self.reference_enterprises = reference_enterprises
         self.scenario_path = (path.parent / raw.scenario).resolve()
         self.targets_path = (path.parent / raw.targets).resolve()
+        #: the other runs targets are measured on: name -> (scenario path, setup of the run)
+        self.also_runs: dict[str, tuple[Path, dict]] = {}
 
     methods = property(lambda self: list(self.raw.methods))
     seed = property(lambda self: self.raw.seed)
@@ -225,6 +238,28 @@ def load_spec(path: str | Path, *, allow_recalled: bool | None = None) -> Calibr
     opt_in = spec.allow_recalled if allow_recalled is None else (allow_recalled or spec.allow_recalled)
     targets = load_targets(targets_path, allow_recalled=opt_in)
     _check_targets_fit_world(targets, scenario, source)
+    also_runs, also_scenarios = {}, {}
+    for name, run in spec.also_run.items():
+        key = f"also_run.{name}"
+        if not name.isidentifier():
+            raise InputError(source, key, "expected a name of letters, digits and _")
+        inputs.check_keys(run.setup, SETUP_KEYS, source, f"{key}.setup.")
+        run_path = _file_key(path.parent, run.scenario, source, f"{key}.scenario", scenario=True)
+        setup = {**spec.setup, **run.setup}
+        try:
+            also_scenarios[name] = load_scenario(run_path).with_overrides(spec.fixed, source=source, **setup)
+        except InputError as exc:
+            raise InputError(source, f"{key}.setup", exc.problem) from None
+        also_runs[name] = (run_path.resolve(), setup)
+    for t in targets:
+        for name in t.also_on:
+            if name not in also_runs:
+                raise InputError(source, f"targets: {t.name}",
+                                 f"also_on names the run {name!r}, which the spec does not define "
+                                 f"([also_run.{name}] with a scenario)")
+    targets = measured_on_runs(targets)
+    for name, run_scenario in also_scenarios.items():
+        _check_targets_fit_world([t for t in targets if t.run == name], run_scenario, source)
     if spec.reference_enterprises == "none":
         ref = None
     elif spec.reference_enterprises == "auto":
@@ -241,6 +276,7 @@ def load_spec(path: str | Path, *, allow_recalled: bool | None = None) -> Calibr
     out = CalibrationSpec(spec, path, scenario, targets, free, ref)
     out.scenario_path = scenario_path.resolve()
     out.targets_path = targets_path.resolve()
+    out.also_runs = also_runs
     return out
 
 

@@ -26,6 +26,9 @@ Observation models (see calibration/likelihood.py):
 - ``share``: the figure is a share in [0, 1] of ``metric`` in ``scope`` over ``denominator``
   in ``denominator_scope``; figure ~ Normal(model share, tolerance).
 
+``also_on = ["baseline"]`` asks the same figure of another run the spec names
+(``[also_run.baseline]``): the target is then measured there too, as ``name@baseline``.
+
 ``value`` is a figure written in the file (give its ``confidence``; default "assumption");
 ``data`` names one row of calibration/data/*.csv; ``data_from``/``data_to`` two rows whose
 change a ``relative_change`` target uses. The figure is multiplied by ``scale`` (e.g. a
@@ -76,6 +79,7 @@ class _Target(StrictModel):
     scope_break_adjust: Number | None = Field(None, gt=0, le=2)
     world_scale: bool = True
     weight: Number = Field(1.0, gt=0, le=1e6)
+    also_on: list[str] = Field(default_factory=list, max_length=10)
     source: str = ""
     confidence: Literal["verified", "verified-secondary", "derived", "recalled", "assumption"] = "assumption"
     assumption: str = Field(min_length=1)
@@ -151,6 +155,10 @@ class Target:
     confidence: str = "assumption"
     source: str = ""
     assumption: str = ""
+    #: other runs of the spec (``[also_run.<name>]``) that must reproduce the same figure
+    also_on: tuple[str, ...] = ()
+    #: the run this target is measured in: "" = the spec's scenario, else an ``also_run`` name
+    run: str = ""
 
     @property
     def years(self) -> tuple[int, int]:
@@ -254,7 +262,23 @@ def _resolve(raw: _Target, source: str, key: str, allow_recalled: bool) -> Targe
                   denominator_scope=raw.denominator_scope,
                   scope_break_adjust=raw.scope_break_adjust if raw.scope_break_adjust is not None else 1.0,
                   world_scale=raw.world_scale, weight=raw.weight, confidence=confidence, source=src,
-                  assumption=raw.assumption)
+                  assumption=raw.assumption, also_on=tuple(raw.also_on))
+
+
+def measured_on_runs(targets: list[Target]) -> list[Target]:
+    """Each target, then one copy per run of ``also_on`` (named ``name@run``, ``run`` set).
+
+    One figure, one definition: a figure the record gives once (a 2020 share, say) can be asked
+    of the historical run and of the baseline's steady state alike, with the same value,
+    tolerance and assumption.
+    """
+    from dataclasses import replace
+
+    out = []
+    for t in targets:
+        out.append(t)
+        out.extend(replace(t, name=f"{t.name}@{run}", run=run, also_on=()) for run in t.also_on)
+    return out
 
 
 def _first_error(exc: ValidationError, base: str) -> tuple[str, str]:
