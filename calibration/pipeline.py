@@ -178,7 +178,8 @@ def write_scenario(spec: CalibrationSpec, values: dict[str, float], path: Path, 
     lines = [
         f"# Written by `safegov calibrate {spec.path.name}` on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC.",
         f"# Behaviour fitted by {method} to the targets in {spec.targets_path.name} ({note}).",
-        "# The values are abc-smc's accepted particle closest to the record, or the point estimate, or",
+        "# The values are abc-smc's accepted particle closest to the record (with estimate_candidates, in",
+        "# the mean of more runs), or the point estimate, or",
         "# history matching's medians; intervals are in the calibration output folder (parameters.csv).",
         "# Levers and schedules come from the parent file.",
         *([f"# Spec: {spec.raw.description}"] if spec.raw.description else []),
@@ -244,6 +245,32 @@ def _scheduler(scheduler: str | None, workers: int | None):
         cluster.close()
 
 
+def closest_particle(sim: Simulator, spec: CalibrationSpec, samples: pd.DataFrame, fit: list[int],
+                     candidates: int, replicates: int) -> tuple[dict, dict]:
+    """The accepted particle closest to the record, and how it was chosen.
+
+    With ``candidates`` > 0, the that many particles of smallest ABC distance (one run each, so
+    partly luck) are run again ``replicates`` times with common random numbers, and the one whose
+    replicate means lie closest to the record (the ABC distance on the fitted targets) is taken.
+    """
+    from calibration.likelihood import distance
+
+    order = samples.sort_values("distance")
+    if candidates <= 0:
+        best = order.iloc[0]
+        return {p.name: float(best[p.name]) for p in spec.free}, {"candidates": 1, "replicates": 1,
+                                                                  "distance": float(best["distance"])}
+    top = order.head(candidates)
+    thetas = [{p.name: float(row[p.name]) for p in spec.free} for _, row in top.iterrows()]
+    comps = sim.run(thetas, replicates, crn=True, tag="estimate", store="estimate").mean(axis=1)
+    fit_targets = [sim.targets[i] for i in fit]
+    dists = [distance(fit_targets, c[fit]) for c in comps]
+    k = int(np.argmin(dists))
+    return thetas[k], {"candidates": len(thetas), "replicates": replicates, "distance": float(dists[k]),
+                       "distances": [float(d) for d in dists], "abc_distances": [float(d) for d in top["distance"]],
+                       "rank_in_abc": k + 1}
+
+
 def _calibrate(spec, out, methods, fit, held, started, *, workers, scheduler, quiet, scenario_out, truth, log):
     targets = spec.targets
     sim = Simulator(targets, scenario=spec.scenario_path, setup=spec.setup, fixed=spec.fixed, seed=spec.seed,
@@ -251,7 +278,9 @@ def _calibrate(spec, out, methods, fit, held, started, *, workers, scheduler, qu
                     reference_enterprises=spec.reference_enterprises, runs=spec.also_runs)
     summary: dict = {"spec": str(spec.path), "targets": str(spec.targets_path), "scenario": str(spec.scenario_path),
                      "setup": spec.setup,
-                     "also_runs": {k: {"scenario": str(p), "setup": stp} for k, (p, stp) in spec.also_runs.items()}, "seed": spec.seed, "free": [p.name for p in spec.free],
+                     "also_runs": {k: {"scenario": str(path), "setup": stp}
+                                   for k, (path, stp) in spec.also_runs.items()},
+                     "seed": spec.seed, "free": [p.name for p in spec.free],
                      "fit_targets": [targets[i].name for i in fit], "heldout_targets": sorted(held),
                      "holdout_after": spec.holdout_after, "git": git_commit(),
                      "spec_text": spec.path.read_text(encoding="utf-8"), "methods": {}}
@@ -284,10 +313,11 @@ def _calibrate(spec, out, methods, fit, held, started, *, workers, scheduler, qu
             samples = res["samples"]
             comps, weights = res["components"], samples["weight"].to_numpy()
             # the point a scenario takes: the accepted particle closest to the record (marginal
-            # medians of a correlated posterior need not fit jointly)
-            closest = samples.loc[samples["distance"].idxmin()]
-            estimate = {p.name: float(closest[p.name]) for p in spec.free}
+            # medians of a correlated posterior need not fit jointly), judged on more replicates
+            # than the one run each particle had (estimate_candidates)
+            estimate, refined = closest_particle(sim, spec, samples, fit, o.estimate_candidates, o.estimate_replicates)
             info = {"generations": res["generations"], "epsilons": res["epsilons"],
+                    "estimate_choice": refined,
                     "effective_sample_size": float(1.0 / np.sum(weights ** 2)),
                     "evaluations_per_generation": res["evaluations"], "simulations": res["simulations"],
                     "ruled_out_by_history_matching": res["ruled_out"]}

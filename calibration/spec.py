@@ -74,6 +74,9 @@ class AbcOptions(StrictModel):
     min_epsilon: Number = Field(0.0, ge=0)
     max_simulations: int = Field(5000, ge=10, le=MAX_RUNS)
     batch: int | None = Field(None, ge=1, le=MAX_RUNS, description="proposals simulated per runner batch")
+    estimate_candidates: int = Field(0, ge=0, le=1000, description="closest particles run again to pick the "
+                                     "estimate (0: the closest particle's one run decides)")
+    estimate_replicates: int = Field(4, ge=1, le=100, description="replicates of each candidate (common seeds)")
 
 
 class HistoryMatchingOptions(StrictModel):
