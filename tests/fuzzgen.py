@@ -33,6 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 TINY = ROOT / "scenarios" / "tiny.toml"
 HISTORICAL = ROOT / "scenarios" / "historical.toml"
+BASELINE = ROOT / "scenarios" / "baseline.toml"
 TARGETS = ROOT / "calibration" / "targets" / "jiangsu.toml"
 
 CATEGORIES = ("scenarios", "sweep specs", "sensitivity specs", "calibration specs", "targets files", "CLI flags")
@@ -398,6 +399,9 @@ output_scenario = "cal.toml"
 [setup]
 agents = 300
 enterprises_per_agent = 4000
+[also_run.baseline]
+scenario = "{BASELINE}"
+setup = {{ months = 12, warmup_months = 2 }}
 [parameters.base_incident_rate]
 prior = "loguniform"
 [parameters.severity_scale]

@@ -74,6 +74,9 @@ def test_every_uncertain_parameter_is_read(name):
         "cross_region_skill": {"cross_region_share": 0.4},
         "remediation_selectivity": {"chemical_remediation": 0.5},
         "campaign_months": {"severity_scale": 3.0},
+        # exposure rises when a cross-region team (or an investigation) finds a let-off firm
+        "investigation_exposure": {"cross_region_share": 0.4},
+        "exposure_decay": {"cross_region_share": 0.4},
     }.get(name, {})
     if name == "reform_extent":  # acts on a timeline with an anchor year: the history
         sc = load_scenario(ROOT / "scenarios" / "historical.toml").with_overrides({}, **SETUP)
