@@ -346,8 +346,9 @@ def write(result: Result, out: Path, manifest: dict) -> list[Path]:
             "Each pattern has a reference value from calibration/data/ (source and confidence beside it) and a band the "
             "model's mean must fall in; the model's interval is a 95% interval over replicates (exact binomial or Poisson "
             "for rare counts).",
-            "History and Nantong-count patterns need calibrated parameters (issue 10): they fail at uncalibrated defaults and "
-            "are reported so that a calibration can show it reaches them.",
+            "History, Nantong-count, cause and penalty patterns are calibration targets (calibration/targets/jiangsu.toml): "
+            "baseline.toml's fitted behaviour was fitted to them, so they partly check the fit against its own figures; "
+            "the history and Nantong patterns fail at the declared defaults.",
             "每项模式给出参考值、来源与可信度、接受区间，以及模型在各重复上的95%区间；历史类模式需要校准后的参数。",
         ]
     )
