@@ -31,7 +31,7 @@ import pandas as pd
 from calibration.abc import run_abc, weighted_quantile
 from calibration.history_match import run_history_matching
 from calibration.history_match_report import hm_samples, write_history_matching
-from calibration.likelihood import draw_observation, predicted
+from calibration.likelihood import distance, draw_observation, predicted
 from calibration.simulate import Simulator
 from calibration.spec import CalibrationSpec
 from calibration.targets import Target
@@ -253,8 +253,6 @@ def closest_particle(sim: Simulator, spec: CalibrationSpec, samples: pd.DataFram
     partly luck) are run again ``replicates`` times with common random numbers, and the one whose
     replicate means lie closest to the record (the ABC distance on the fitted targets) is taken.
     """
-    from calibration.likelihood import distance
-
     order = samples.sort_values("distance")
     if candidates <= 0:
         best = order.iloc[0]

@@ -58,13 +58,14 @@ class Simulator:
         unknown = sorted({t.run for t in targets if t.run} - set(runs))
         if unknown:
             raise ValueError(f"targets measured on runs the simulator is not given: {unknown}")
-        #: run name -> (scenario, setup, indices of its targets); "" is the spec's scenario
-        self.groups: dict[str, tuple[str, dict, list[int]]] = {}
+        #: run name -> (scenario, setup, indices of its targets, its targets); "" is the spec's scenario
+        self.groups: dict[str, tuple[str, dict, list[int], list[Target]]] = {}
         for i, t in enumerate(targets):
             if t.run not in self.groups:
                 scen, stp = (self.scenario, self.setup) if not t.run else (str(runs[t.run][0]), dict(runs[t.run][1]))
-                self.groups[t.run] = (scen, stp, [])
+                self.groups[t.run] = (scen, stp, [], [])
             self.groups[t.run][2].append(i)
+            self.groups[t.run][3].append(t)
         self.fixed = dict(fixed or {})
         self.seed = int(seed)
         self.store_dir = Path(store_dir) if store_dir is not None else None
@@ -90,10 +91,9 @@ class Simulator:
             for i, th in enumerate(thetas):
                 s = self.seeds(th, crn, tag)
                 for r in range(replicates):
-                    for run, (_, _, idx) in self.groups.items():
+                    for run, (_, _, idx, group) in self.groups.items():
                         extra = {"run": run} if run else {}
                         series = self.series_fn({**self.fixed, **th}, s, r, **extra)
-                        group = [self.targets[j] for j in idx]
                         out[i, r, idx] = run_components(series, group, self.reference_enterprises)
                         self.n_runs += 1
             return out
@@ -104,7 +104,7 @@ class Simulator:
         for i, th in enumerate(thetas):
             s = self.seeds(th, crn, tag)
             for r in range(replicates):
-                for run, (scen, stp, _) in self.groups.items():
+                for run, (scen, stp, _, _) in self.groups.items():
                     specs.append(RunSpec.make(scen, {**self.fixed, **th}, stp, seed=s, replicate=r,
                                               design_point=i, label=f"{tag}@{run}" if run else tag))
                     where.append((i, r, run))
@@ -121,8 +121,8 @@ class Simulator:
             rows = groups.get(spec.run_id)
             if rows is None:
                 raise RuntimeError(f"run {spec.run_id} has no series in {store_dir}")
-            idx = self.groups[run][2]
-            out[i, r, idx] = run_components(rows, [self.targets[j] for j in idx], self.reference_enterprises)
+            _, _, idx, group = self.groups[run]
+            out[i, r, idx] = run_components(rows, group, self.reference_enterprises)
         return out
 
 

@@ -143,13 +143,14 @@ class CalibrationSpec:
     """A validated spec with its scenario and targets loaded."""
 
     def __init__(self, raw: _Spec, path: Path, scenario: Scenario, targets: list[Target],
-                 free: list[FreeParam], reference_enterprises: float | None):
+                 free: list[FreeParam], reference_enterprises: float | None,
+                 also_runs: dict[str, tuple[Path, dict]] | None = None):
         self.raw, self.path, self.scenario, self.targets, self.free = raw, path, scenario, targets, free
         self.reference_enterprises = reference_enterprises
         self.scenario_path = (path.parent / raw.scenario).resolve()
         self.targets_path = (path.parent / raw.targets).resolve()
         #: the other runs targets are measured on: name -> (scenario path, setup of the run)
-        self.also_runs: dict[str, tuple[Path, dict]] = {}
+        self.also_runs: dict[str, tuple[Path, dict]] = dict(also_runs or {})
 
     methods = property(lambda self: list(self.raw.methods))
     seed = property(lambda self: self.raw.seed)
@@ -276,10 +277,9 @@ def load_spec(path: str | Path, *, allow_recalled: bool | None = None) -> Calibr
         fit = [t for t in targets if t.last_year <= spec.holdout_after]
         if not fit:
             raise InputError(source, "holdout_after", f"no target ends by {spec.holdout_after}; nothing to fit")
-    out = CalibrationSpec(spec, path, scenario, targets, free, ref)
+    out = CalibrationSpec(spec, path, scenario, targets, free, ref, also_runs)
     out.scenario_path = scenario_path.resolve()
     out.targets_path = targets_path.resolve()
-    out.also_runs = also_runs
     return out
 
 
